@@ -1,0 +1,26 @@
+# plurix top-level Makefile. Each part keeps its rules in mk/<part>.mk:
+#   mk/kernel.mk  boot/, kernel/, drivers/: build/plurix.elf, build/plurix.iso
+#   mk/core.mk    dsm/, txn/ (portable core): host objects, simulator, core-check
+#   mk/tools.mk   tools/: host tools (hub, inject), cluster launcher
+#   mk/tests.mk   tests/: unit tests, QEMU tests, the `make test` aggregator
+# Shared variables are set here, once.
+
+BUILD    := build
+HOST_CC  ?= gcc
+# Host builds of portable code run under AddressSanitizer and UBSan.
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. \
+	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+HOST_LDFLAGS := -fsanitize=address,undefined
+# Kernel builds: 32-bit, freestanding, no libc.
+KCC      ?= gcc
+KCFLAGS  := -std=c11 -m32 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-builtin -nostdinc -isystem $(shell $(KCC) -m32 -print-file-name=include) \
+	-mno-sse -mno-mmx -mno-80387 -O2 -g -Wall -Wextra -Werror -I.
+
+.PHONY: all test run bench clean deps
+all:
+
+include mk/*.mk
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,170 @@
+/*
+ * frame.c: encode and decode plurix frames (format drawn in frame.h).
+ *
+ * Owns nothing but the codec: no state, no I/O. Portable; runs in the kernel's
+ * receive path (so: no allocation, bounded work) and on the host. The decoder
+ * checks everything before it fills anything in, and reports one verdict.
+ */
+#include "dsm/frame.h"
+
+/* Offsets inside the plurix header (after the 14-byte Ethernet header). */
+enum {
+	OFF_MAGIC = 0,
+	OFF_VERSION = 2,
+	OFF_TYPE = 3,
+	OFF_CLUSTER = 4,
+	OFF_SRC = 6,
+	OFF_DST = 8,
+	OFF_LEN = 10,
+	OFF_SEQ = 12,
+	OFF_GTIME = 16,
+	OFF_CRC = 24,
+};
+_Static_assert(OFF_CRC + 4 == FRAME_HDR_LEN, "header offsets");
+
+/* Bitwise CRC-32; the table-free form keeps the node-local part small. A
+ * frame's CRC costs ~8 shifts a byte, well below the NIC's own copy cost. */
+uint32_t frame_crc32(uint32_t crc, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	crc = ~crc;
+	for (size_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+/* CRC over the plurix header (crc field taken as zero) and the payload. */
+static uint32_t frame_checksum(const uint8_t *hdr, const uint8_t *payload,
+                               size_t len)
+{
+	static const uint8_t zero[4];
+	uint32_t crc = frame_crc32(0, hdr, OFF_CRC);
+
+	crc = frame_crc32(crc, zero, sizeof zero);
+	return frame_crc32(crc, payload, len);
+}
+
+static void frame_copy(uint8_t *dst, const void *src, size_t n)
+{
+	const uint8_t *s = src;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = s[i];
+}
+
+size_t frame_encode(uint8_t *buf, size_t cap, const uint8_t dst_mac[6],
+                    const uint8_t src_mac[6], const struct frame_hdr *hdr,
+                    const void *payload, size_t len)
+{
+	size_t total = FRAME_ETH_HDR_LEN + FRAME_HDR_LEN + len;
+	size_t wire = total < FRAME_WIRE_MIN ? FRAME_WIRE_MIN : total;
+	uint8_t *ph = buf + FRAME_ETH_HDR_LEN;
+
+	if (len > FRAME_PAYLOAD_MAX || cap < wire)
+		return 0;
+	frame_copy(buf, dst_mac, 6);
+	frame_copy(buf + 6, src_mac, 6);
+	buf[12] = (uint8_t)(FRAME_ETHERTYPE >> 8);
+	buf[13] = (uint8_t)FRAME_ETHERTYPE;
+	frame_put16(ph + OFF_MAGIC, FRAME_MAGIC);
+	ph[OFF_VERSION] = FRAME_VERSION;
+	ph[OFF_TYPE] = hdr->type;
+	frame_put16(ph + OFF_CLUSTER, hdr->cluster);
+	frame_put16(ph + OFF_SRC, hdr->src);
+	frame_put16(ph + OFF_DST, hdr->dst);
+	frame_put16(ph + OFF_LEN, (uint16_t)len);
+	frame_put32(ph + OFF_SEQ, hdr->seq);
+	frame_put64(ph + OFF_GTIME, hdr->gtime);
+	if (len)
+		frame_copy(ph + FRAME_HDR_LEN, payload, len);
+	frame_put32(ph + OFF_CRC, frame_checksum(ph, ph + FRAME_HDR_LEN, len));
+	for (size_t i = total; i < wire; i++)
+		buf[i] = 0;
+	return wire;
+}
+
+/* Every check that needs no field of the header beyond the fixed ones. */
+static enum frame_verdict frame_check(const uint8_t *buf, size_t n,
+                                      uint16_t my_cluster, uint16_t my_node)
+{
+	const uint8_t *ph = buf + FRAME_ETH_HDR_LEN;
+	uint16_t len, src, dst;
+
+	if (n > FRAME_WIRE_MAX)
+		return FRAME_REJ_OVERSIZE;
+	if (n < FRAME_ETH_HDR_LEN + FRAME_HDR_LEN)
+		return FRAME_REJ_SHORT;
+	if (((uint16_t)buf[12] << 8 | buf[13]) != FRAME_ETHERTYPE)
+		return FRAME_REJ_ETHERTYPE;
+	if (frame_get16(ph + OFF_MAGIC) != FRAME_MAGIC)
+		return FRAME_REJ_MAGIC;
+	if (ph[OFF_VERSION] != FRAME_VERSION)
+		return FRAME_REJ_VERSION;
+	len = frame_get16(ph + OFF_LEN);
+	if (len > FRAME_PAYLOAD_MAX ||
+	    len > n - FRAME_ETH_HDR_LEN - FRAME_HDR_LEN)
+		return FRAME_REJ_LENGTH;
+	if (frame_get32(ph + OFF_CRC) !=
+	    frame_checksum(ph, ph + FRAME_HDR_LEN, len))
+		return FRAME_REJ_CRC;
+	if (frame_get16(ph + OFF_CLUSTER) != my_cluster)
+		return FRAME_REJ_CLUSTER;
+	src = frame_get16(ph + OFF_SRC);
+	dst = frame_get16(ph + OFF_DST);
+	if (src > FRAME_NODE_MAX)
+		return FRAME_REJ_NODE;
+	if (my_node != FRAME_NODE_ALL && dst != my_node && dst != FRAME_NODE_ALL)
+		return FRAME_REJ_NODE;
+	return FRAME_OK;
+}
+
+enum frame_verdict frame_decode(const uint8_t *buf, size_t n, uint16_t my_cluster,
+                                uint16_t my_node, struct frame_hdr *hdr,
+                                const uint8_t **payload,
+                                struct frame_counters *counters)
+{
+	const uint8_t *ph = buf + FRAME_ETH_HDR_LEN;
+	enum frame_verdict v = frame_check(buf, n, my_cluster, my_node);
+
+	if (counters) {
+		if (v == FRAME_OK)
+			counters->accepted++;
+		else
+			counters->rejected[v]++;
+	}
+	if (v != FRAME_OK)
+		return v;
+	hdr->type = ph[OFF_TYPE];
+	hdr->cluster = frame_get16(ph + OFF_CLUSTER);
+	hdr->src = frame_get16(ph + OFF_SRC);
+	hdr->dst = frame_get16(ph + OFF_DST);
+	hdr->len = frame_get16(ph + OFF_LEN);
+	hdr->seq = frame_get32(ph + OFF_SEQ);
+	hdr->gtime = frame_get64(ph + OFF_GTIME);
+	*payload = ph + FRAME_HDR_LEN;
+	return FRAME_OK;
+}
+
+const char *frame_verdict_name(enum frame_verdict v)
+{
+	static const char *const names[FRAME_NVERDICTS] = {
+		[FRAME_OK] = "ok",
+		[FRAME_REJ_SHORT] = "short",
+		[FRAME_REJ_OVERSIZE] = "oversize",
+		[FRAME_REJ_ETHERTYPE] = "ethertype",
+		[FRAME_REJ_MAGIC] = "magic",
+		[FRAME_REJ_VERSION] = "version",
+		[FRAME_REJ_CLUSTER] = "cluster",
+		[FRAME_REJ_LENGTH] = "length",
+		[FRAME_REJ_CRC] = "crc",
+		[FRAME_REJ_NODE] = "node",
+	};
+
+	if ((unsigned)v >= FRAME_NVERDICTS)
+		return "unknown";
+	return names[v];
+}
