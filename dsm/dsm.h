@@ -1,0 +1,174 @@
+/*
+ * dsm.h: one node of the distributed shared memory: its context and the
+ * callbacks the environment drives (env.h). Owns the node's page table, its
+ * one outstanding page fetch, the commits it buffers ahead of its time, its
+ * recovery and, on the master, the token manager (dsm/mgr.c).
+ *
+ * Rules: no globals; everything a node knows is in struct dsm_node, so many
+ * nodes live in one process. The environment calls dsm_frame_in, dsm_tick and
+ * dsm_fault (and txn/txn.h) for a node one at a time, never concurrently.
+ * Fields are the core's; the simulator's checkers read them, nobody writes.
+ */
+#ifndef PLURIX_DSM_DSM_H
+#define PLURIX_DSM_DSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dsm/env.h"
+#include "dsm/frame.h"
+#include "dsm/param.h"
+#include "dsm/proto.h"
+#include "txn/txn.h"
+
+enum dsm_result {
+	DSM_OK = 0,
+	DSM_EWAIT = 1,         /* the page is being fetched: wait for wake */
+	DSM_EABORTED = -10,    /* the transaction was aborted: begin again */
+	DSM_EUNAVAIL = -11,    /* nobody served the page in time (owner gone) */
+	DSM_EINVAL = -12,      /* page out of range, or no running transaction */
+	DSM_ETOOBIG = -13      /* access or write set full */
+};
+
+enum dsm_pstate { DSM_ABSENT = 0, DSM_REPLICA = 1, DSM_OWNED = 2 };
+
+struct dsm_page {
+	uint8_t state;        /* enum dsm_pstate */
+	uint8_t access;       /* in the running transaction's access set */
+	uint8_t shadow;       /* 0, or 1 + index into txn.wpage/shadow */
+	uint64_t version;     /* of the local copy, if present */
+	uint64_t known;       /* newest write this node knows of (proto.h, 1.3) */
+};
+
+struct dsm_config {
+	uint16_t id;          /* this node, < DSM_NODES_MAX */
+	uint16_t cluster;
+	bool manager;         /* run the token manager; create the heap */
+	uint32_t npages;      /* heap pages, <= DSM_PAGES_MAX (manager) */
+	uint16_t part_pages;  /* page numbers per Commit frame (0: the max) */
+};
+
+/* The one outstanding page fetch (proto.h, 1). */
+struct dsm_fetch {
+	bool active;
+	bool failed;          /* timed out: the next fault on it returns EUNAVAIL */
+	uint32_t page;
+	uint32_t req;
+	uint64_t start;
+	uint64_t next_retry;
+	uint32_t backoff;
+	uint8_t mask;         /* parts arrived for (from, v, s) */
+	uint16_t from;
+	uint64_t v, s;
+	uint8_t buf[DSM_PAGE_SIZE];
+};
+
+/* A commit being reassembled, or buffered ahead of gtime (proto.h, 3.8). */
+struct dsm_commit_slot {
+	bool used;
+	uint64_t t;
+	uint32_t grant;
+	uint16_t committer;
+	uint8_t nparts;
+	uint32_t mask;
+	uint16_t npages;
+	uint32_t pages[DSM_WSET_MAX];
+};
+
+struct dsm_waiter {
+	bool waiting;
+	bool starving;
+	uint32_t txn;
+	uint32_t order;       /* arrival order at the manager */
+};
+
+/* The token manager (proto.h, 3 to 5); only the master's is active. */
+struct dsm_mgr {
+	bool active;
+	uint64_t time;                      /* the global time: last decided */
+	uint32_t grant_next;
+	bool held;
+	uint16_t holder;
+	uint32_t grant, holder_txn;
+	uint64_t lease_end;
+	struct dsm_commit_slot req;         /* the holder's CommitReq parts */
+	struct dsm_waiter wait[DSM_NODES_MAX];
+	uint32_t order_next;
+	uint32_t decided_grant[DSM_NODES_MAX];
+	uint64_t decided_t[DSM_NODES_MAX];
+	uint32_t join_nonce[DSM_NODES_MAX]; /* a repeated JoinReq forgets nothing */
+	uint64_t next_beacon;
+	uint64_t last_write[DSM_PAGES_MAX];
+	uint16_t last_writer[DSM_PAGES_MAX];
+	uint32_t n_grants, n_revoked, n_decided;
+};
+
+struct dsm_stats {
+	uint32_t frames_out, frames_in, frames_bad, selfq_drops;
+	uint32_t page_reqs, pages_served, pages_installed, pages_rejected;
+	uint32_t stale_replies, fetch_timeouts, commits_applied, recoveries;
+	uint32_t dup_frames;
+};
+
+enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1 };
+
+struct dsm_node {
+	const struct dsm_env *env;
+	void *env_ctx;
+	struct dsm_config cfg;
+	uint8_t mode;                       /* enum dsm_mode */
+	uint16_t manager;                   /* node id of the token manager */
+	uint32_t npages;
+	uint64_t gtime;                     /* last commit applied, in order */
+	uint64_t seen;                      /* highest time any frame showed */
+	uint64_t behind_since;              /* when seen first exceeded gtime */
+	bool recovering;
+	uint32_t nonce;                     /* of the pending Join/RecoverReq */
+	uint64_t next_retry;                /* of Join/RecoverReq */
+	uint32_t seq;                       /* frame sequence number */
+	struct dsm_page page[DSM_PAGES_MAX];
+	struct dsm_fetch fetch;
+	struct dsm_commit_slot window[DSM_COMMIT_WINDOW];
+	struct txn txn;
+	struct dsm_mgr mgr;
+	uint8_t selfq[DSM_SELFQ_MAX][FRAME_WIRE_MAX];
+	uint16_t selfq_len[DSM_SELFQ_MAX];
+	uint8_t selfq_head, selfq_count;
+	bool draining;
+	uint8_t txbuf[FRAME_WIRE_MAX];      /* dsm_send's frame */
+	uint8_t rxbuf[FRAME_WIRE_MAX];      /* dsm_drain's frame */
+	uint8_t plbuf[FRAME_PAYLOAD_MAX];   /* dsm_send's payload */
+	uint8_t scratch[DSM_PAGE_SIZE];     /* a page being served; a bitmap */
+	struct dsm_stats stats;
+	struct frame_counters fc;
+};
+
+void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
+	      const struct dsm_config *cfg);
+void dsm_frame_in(struct dsm_node *n, const uint8_t *buf, size_t len);
+void dsm_tick(struct dsm_node *n);
+int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
+
+/* Inside dsm/ and txn/ only. */
+void dsm_send(struct dsm_node *n, uint16_t dst, const struct dsm_msg *m);
+void dsm_drain(struct dsm_node *n);
+uint64_t dsm_now(const struct dsm_node *n);
+void dsm_note_time(struct dsm_node *n, uint64_t t);
+bool dsm_is_current(const struct dsm_node *n);
+void dsm_observe(struct dsm_node *n, const struct dsm_obs_event *ev);
+void dsm_page_drop(struct dsm_node *n, uint32_t page);
+void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_fetch_tick(struct dsm_node *n);
+void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_gtime_on_commit_ack(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_put_pages(uint8_t *body, const uint32_t *pages, uint32_t count);
+void dsm_gtime_tick(struct dsm_node *n);
+void dsm_mgr_init(struct dsm_node *n);
+void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_mgr_tick(struct dsm_node *n);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * gtime.c: global time on a node (proto.h, sequences 3.4-3.8 and 4). Owns
+ * gtime, seen, the window of commits buffered ahead of gtime, and recovery.
+ * Commits are applied strictly in time order, each exactly once; a node that
+ * cannot close a gap within DSM_BEHIND_GRACE_TICKS recovers from the manager
+ * and, until it has, serves nothing, fetches nothing, asks for no token.
+ */
+#include "dsm/dsm.h"
+#include "dsm/lib.h"
+
+static void gtime_advance(struct dsm_node *n, uint64_t t)
+{
+	DSM_ASSERT(n, t >= n->gtime);
+	n->gtime = t;
+	if (n->seen < t)
+		n->seen = t;
+}
+
+/* Our own commit `t` for `grant`: the written pages become ours. */
+static bool gtime_apply_own(struct dsm_node *n, uint32_t grant, uint64_t t)
+{
+	const struct txn *x = &n->txn;
+	if (x->status != TXN_COMMITTING || x->grant != grant)
+		return false;
+	for (uint32_t i = 0; i < x->nwrite; i++) {
+		struct dsm_page *pg = &n->page[x->wpage[i]];
+		DSM_ASSERT(n, pg->state != DSM_ABSENT);
+		pg->state = DSM_OWNED;
+		pg->version = t;
+		pg->known = t;
+	}
+	return txn_own_commit(n, grant, t);
+}
+
+/* Pages written by somebody else at time t: drop them, abort on conflict. */
+static void gtime_drop_written(struct dsm_node *n, const uint32_t *pages, uint32_t count,
+			       uint64_t t)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		if (txn_touches(n, pages[i])) {
+			txn_conflict(n);
+			break;
+		}
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		n->page[pages[i]].known = t;
+		dsm_page_drop(n, pages[i]);
+	}
+}
+
+static void gtime_apply(struct dsm_node *n, const struct dsm_commit_slot *c)
+{
+	DSM_ASSERT(n, c->t == n->gtime + 1);
+	bool own = c->committer == n->cfg.id && gtime_apply_own(n, c->grant, c->t);
+	if (!own) {
+#ifdef DSM_TEST_BROKEN_INVALIDATE
+		/* Deliberately broken protocol, built only for the checkers' own
+		 * test (tests/sim): replicas survive a commit that wrote them. */
+		for (uint32_t i = 0; i < c->npages; i++)
+			if (n->page[c->pages[i]].state == DSM_OWNED)
+				gtime_drop_written(n, &c->pages[i], 1, c->t);
+#else
+		gtime_drop_written(n, c->pages, c->npages, c->t);
+#endif
+		txn_foreign_commit(n, c->t);
+	}
+	gtime_advance(n, c->t);
+	n->stats.commits_applied++;
+	txn_caught_up(n);
+}
+
+static void gtime_try_apply(struct dsm_node *n)
+{
+	for (uint32_t i = 0; i < DSM_COMMIT_WINDOW && !n->recovering; i++) {
+		struct dsm_commit_slot *c = &n->window[(n->gtime + 1) % DSM_COMMIT_WINDOW];
+		if (!c->used || c->t != n->gtime + 1 || c->mask != (1u << c->nparts) - 1u)
+			return;
+		c->used = false;
+		gtime_apply(n, c);
+	}
+}
+
+static bool gtime_slot_take(struct dsm_commit_slot *c, const struct dsm_msg *m)
+{
+	if (!c->used || c->t != m->t) {
+		memset(c, 0, sizeof(*c));
+		c->used = true;
+		c->t = m->t;
+		c->grant = m->grant;
+		c->committer = m->node;
+		c->nparts = m->nparts;
+	}
+	return c->grant == m->grant && c->committer == m->node && c->nparts == m->nparts;
+}
+
+/* 3.4/3.8: buffer one part of commit m->t; apply what is complete, in order. */
+void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (m->src != n->manager)
+		return;
+	dsm_note_time(n, m->t);
+	if (m->t <= n->gtime || m->t > n->gtime + DSM_COMMIT_WINDOW) {
+		n->stats.dup_frames += m->t <= n->gtime;
+		return;
+	}
+	struct dsm_commit_slot *c = &n->window[m->t % DSM_COMMIT_WINDOW];
+	if (!gtime_slot_take(c, m) || (c->mask & (1u << m->part)) ||
+	    c->npages + m->count > DSM_WSET_MAX || m->node >= DSM_NODES_MAX)
+		return;
+	for (uint32_t i = 0; i < m->count; i++) {
+		uint32_t p = frame_get32(m->body + 4u * i);
+		if (p >= n->npages) {
+			c->used = false;
+			return;
+		}
+		c->pages[c->npages + i] = p;
+	}
+	c->npages = (uint16_t)(c->npages + m->count);
+	c->mask |= 1u << m->part;
+	gtime_try_apply(n);
+}
+
+/* 3.6: the manager confirms our commit; same effect as its Commit frame. */
+void dsm_gtime_on_commit_ack(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (m->src != n->manager || n->recovering || m->t != n->gtime + 1)
+		return;
+	if (!gtime_apply_own(n, m->grant, m->t))
+		return;
+	gtime_advance(n, m->t);
+	n->stats.commits_applied++;
+	gtime_try_apply(n);
+}
+
+static void gtime_recover_send(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_RECOVER_REQ, .id = n->nonce, .v = n->gtime};
+	dsm_send(n, n->manager, &m);
+	n->next_retry = dsm_now(n) + DSM_RECOVER_RETRY_TICKS;
+}
+
+void dsm_gtime_tick(struct dsm_node *n)
+{
+	uint64_t now = dsm_now(n);
+	if (n->recovering) {
+		if (now >= n->next_retry)
+			gtime_recover_send(n);
+		return;
+	}
+	if (n->seen > n->gtime && now - n->behind_since >= DSM_BEHIND_GRACE_TICKS) {
+		n->recovering = true;
+		n->nonce = n->env->random(n->env_ctx);
+		n->stats.recoveries++;
+		gtime_recover_send(n);
+	}
+}
+
+/* 4.3, first half: our pending commit was decided, or its grant is dead. */
+static void gtime_recover_own(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (txn_state(n) != TXN_COMMITTING)
+		return;
+	if (m->grant == n->txn.grant && m->v > n->gtime) {
+		uint64_t t = m->v;
+		gtime_apply_own(n, m->grant, t);
+	} else if (m->t > n->gtime) {
+		txn_foreign_commit(n, m->t);
+	}
+}
+
+/* 4.3: apply the manager's answer atomically. */
+void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!n->recovering || m->id != n->nonce || m->src != n->manager || m->t < n->gtime ||
+	    m->page != n->npages)
+		return;
+	gtime_recover_own(n, m);
+	for (uint32_t p = 0; p < n->npages; p++) {
+		if (!(m->body[p / 8u] & (1u << (p % 8u))))
+			continue;
+		if (txn_touches(n, p))
+			txn_conflict(n);
+		n->page[p].known = m->t;
+		dsm_page_drop(n, p);
+	}
+	txn_foreign_commit(n, m->t);
+	gtime_advance(n, m->t);
+	n->recovering = false;
+	for (uint32_t i = 0; i < DSM_COMMIT_WINDOW; i++)
+		if (n->window[i].used && n->window[i].t <= n->gtime)
+			n->window[i].used = false;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_RECOVERED, .t = m->t};
+	dsm_observe(n, &ev);
+	txn_caught_up(n);
+	gtime_try_apply(n);
+	n->env->wake(n->env_ctx);
+}

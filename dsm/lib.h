@@ -1,0 +1,24 @@
+/*
+ * lib.h: the few C library functions the core uses, declared here because the
+ * core may include only freestanding headers. The kernel provides them
+ * (kernel/), the host gets them from libc. Also the core's ASSERT, which stays
+ * on in every build and reports through the node's environment (env.h).
+ */
+#ifndef PLURIX_DSM_LIB_H
+#define PLURIX_DSM_LIB_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* DSM_ASSERT(node, cond): a broken invariant; the environment's panic never
+ * returns (kernel: panic line and halt; simulator: seed, replay command, exit). */
+#define DSM_ASSERT(n, cond)                                                  \
+	do {                                                                 \
+		if (!(cond))                                                 \
+			(n)->env->panic((n)->env_ctx, __FILE__, __LINE__, #cond); \
+	} while (0)
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * mgr.c: the commit-token manager, run by the master (proto.h, sequences 2,
+ * 3, 4, 5, manager side). Owns the global time, the token (one grant at a
+ * time, with a lease), the queue of requests with its contention manager,
+ * and per page the time and node of the last write, which answers recovery.
+ *
+ * Rules: a grant is decided at most once, at time+1, and only while it is
+ * current; a revoked grant is never decided. Decisions are the only thing
+ * that advances the global time. Bounded: one queue entry per node.
+ */
+#include "dsm/dsm.h"
+#include "dsm/lib.h"
+
+void dsm_mgr_init(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	g->active = true;
+	g->grant_next = 1;
+	for (uint32_t p = 0; p < DSM_PAGES_MAX; p++)
+		g->last_writer[p] = n->cfg.id;
+	g->next_beacon = dsm_now(n) + DSM_BEACON_TICKS;
+}
+
+static void mgr_send_grant(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	struct dsm_msg m = {.type = DSM_MSG_TOKEN_GRANT, .id = g->holder_txn,
+			    .grant = g->grant, .v = g->time};
+	dsm_send(n, g->holder, &m);
+}
+
+/* The contention manager: starving requests first, then first come first
+ * served; within each class, arrival order (proto.h, 5). */
+static int mgr_pick(const struct dsm_mgr *g)
+{
+	int best = -1;
+	for (uint32_t i = 0; i < DSM_NODES_MAX; i++) {
+		const struct dsm_waiter *w = &g->wait[i];
+		if (!w->waiting)
+			continue;
+		if (best < 0) {
+			best = (int)i;
+			continue;
+		}
+		const struct dsm_waiter *b = &g->wait[best];
+		if ((w->starving && !b->starving) ||
+		    (w->starving == b->starving && w->order < b->order))
+			best = (int)i;
+	}
+	return best;
+}
+
+static void mgr_try_grant(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (g->held)
+		return;
+	int next = mgr_pick(g);
+	if (next < 0)
+		return;
+	g->held = true;
+	g->holder = (uint16_t)next;
+	g->holder_txn = g->wait[next].txn;
+	g->grant = g->grant_next++;
+	g->lease_end = dsm_now(n) + DSM_LEASE_TICKS;
+	memset(&g->req, 0, sizeof(g->req));
+	g->wait[next].waiting = false;
+	g->n_grants++;
+	mgr_send_grant(n);
+}
+
+static void mgr_release(struct dsm_node *n)
+{
+	n->mgr.held = false;
+	mgr_try_grant(n);
+}
+
+/* 2.2: a (re)joining node starts afresh: its old grant and request go. */
+static void mgr_on_join(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (g->join_nonce[m->src] != m->id) {
+		g->join_nonce[m->src] = m->id;
+		g->wait[m->src].waiting = false;
+		g->decided_grant[m->src] = 0;
+		if (g->held && g->holder == m->src) {
+			g->n_revoked++;
+			mgr_release(n);
+		}
+	}
+	struct dsm_msg a = {.type = DSM_MSG_JOIN_ACK, .id = m->id, .t = g->time,
+			    .node = n->cfg.id, .page = n->npages};
+	dsm_send(n, m->src, &a);
+}
+
+static void mgr_on_token_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (g->held && g->holder == m->src) {
+		if (g->holder_txn == m->id) {
+			g->lease_end = dsm_now(n) + DSM_LEASE_TICKS;
+			mgr_send_grant(n);
+			return;
+		}
+		g->n_revoked++;   /* the holder moved on; its return was lost */
+		g->held = false;
+	}
+	struct dsm_waiter *w = &g->wait[m->src];
+	if (w->waiting && w->txn == m->id) {
+		w->starving = w->starving || (m->flags & 1u);
+	} else {
+		w->waiting = true;
+		w->starving = m->flags & 1u;
+		w->txn = m->id;
+		w->order = g->order_next++;
+	}
+	mgr_try_grant(n);
+}
+
+static void mgr_on_return(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (g->held && g->holder == m->src && (g->grant == m->grant || g->holder_txn == m->id)) {
+		mgr_release(n);
+		return;
+	}
+	if (g->wait[m->src].waiting && g->wait[m->src].txn == m->id)
+		g->wait[m->src].waiting = false;
+}
+
+/* 3.4: broadcast the decided commit in parts, and apply it here too. */
+static void mgr_broadcast(struct dsm_node *n, uint64_t t, uint16_t committer, uint32_t grant,
+			  const uint32_t *pages, uint32_t count)
+{
+	uint32_t per = n->cfg.part_pages;
+	uint32_t nparts = count == 0 ? 1 : (count + per - 1) / per;
+	uint8_t body[4u * DSM_WSET_MAX];
+	for (uint32_t part = 0; part < nparts; part++) {
+		uint32_t first = part * per;
+		uint32_t k = count - first < per ? count - first : per;
+		dsm_put_pages(body, pages + first, k);
+		struct dsm_msg m = {.type = DSM_MSG_COMMIT, .t = t, .grant = grant,
+				    .node = committer, .part = (uint8_t)part,
+				    .nparts = (uint8_t)nparts, .count = (uint16_t)k, .body = body};
+		dsm_send(n, FRAME_NODE_ALL, &m);
+		m.src = n->cfg.id;
+		dsm_gtime_on_commit(n, &m);
+	}
+}
+
+static void mgr_decide(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	uint64_t t = ++g->time;
+	for (uint32_t i = 0; i < g->req.npages; i++) {
+		g->last_write[g->req.pages[i]] = t;
+		g->last_writer[g->req.pages[i]] = g->holder;
+	}
+	g->decided_grant[g->holder] = g->grant;
+	g->decided_t[g->holder] = t;
+	g->n_decided++;
+	g->held = false;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_DECIDE, .node = g->holder, .t = t,
+				   .pages = g->req.pages, .n = g->req.npages};
+	dsm_observe(n, &ev);
+	struct dsm_commit_slot c = g->req;
+	mgr_broadcast(n, t, g->holder, g->grant, c.pages, c.npages);
+	mgr_try_grant(n);
+}
+
+static bool mgr_take_part(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_commit_slot *c = &n->mgr.req;
+	if (!c->used) {
+		c->used = true;
+		c->nparts = m->nparts;
+	}
+	if (c->nparts != m->nparts || (c->mask & (1u << m->part)) ||
+	    c->npages + m->count > DSM_WSET_MAX)
+		return false;
+	for (uint32_t i = 0; i < m->count; i++) {
+		uint32_t p = frame_get32(m->body + 4u * i);
+		if (p >= n->npages)
+			return false;
+		c->pages[c->npages + i] = p;
+	}
+	c->npages = (uint16_t)(c->npages + m->count);
+	c->mask |= 1u << m->part;
+	return c->mask == (1u << c->nparts) - 1u;
+}
+
+static void mgr_on_commit_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (!(g->held && g->holder == m->src && g->grant == m->grant)) {
+		struct dsm_msg a = {.grant = m->grant};
+		if (m->grant != 0 && g->decided_grant[m->src] == m->grant) {
+			a.type = DSM_MSG_COMMIT_ACK;
+			a.t = g->decided_t[m->src];
+		} else {
+			a.type = DSM_MSG_COMMIT_REJECT;
+		}
+		dsm_send(n, m->src, &a);
+		return;
+	}
+	g->lease_end = dsm_now(n) + DSM_LEASE_TICKS;
+	if (mgr_take_part(n, m))
+		mgr_decide(n);
+}
+
+/* 4.2: pages written since the requester's time by anybody but itself. */
+static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	uint32_t bytes = (n->npages + 7u) / 8u;
+	memset(n->scratch, 0, bytes);
+	for (uint32_t p = 0; p < n->npages; p++)
+		if (g->last_write[p] > m->v && g->last_writer[p] != m->src)
+			n->scratch[p / 8u] |= (uint8_t)(1u << (p % 8u));
+	struct dsm_msg a = {.type = DSM_MSG_RECOVER_ACK, .id = m->id, .t = g->time,
+			    .grant = g->decided_grant[m->src], .v = g->decided_t[m->src],
+			    .page = n->npages, .count = (uint16_t)bytes, .body = n->scratch};
+	dsm_send(n, m->src, &a);
+}
+
+void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!n->mgr.active)
+		return;
+	switch (m->type) {
+	case DSM_MSG_JOIN_REQ:     mgr_on_join(n, m); break;
+	case DSM_MSG_TOKEN_REQ:    mgr_on_token_req(n, m); break;
+	case DSM_MSG_TOKEN_RETURN: mgr_on_return(n, m); break;
+	case DSM_MSG_COMMIT_REQ:   mgr_on_commit_req(n, m); break;
+	case DSM_MSG_RECOVER_REQ:  mgr_on_recover_req(n, m); break;
+	case DSM_MSG_TOKEN_KEEP:
+		if (n->mgr.held && n->mgr.holder == m->src && n->mgr.grant == m->grant)
+			n->mgr.lease_end = dsm_now(n) + DSM_LEASE_TICKS;
+		break;
+	default:
+		break;
+	}
+}
+
+void dsm_mgr_tick(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	uint64_t now = dsm_now(n);
+	if (!g->active)
+		return;
+	if (g->held && now >= g->lease_end) {
+		g->n_revoked++;
+		mgr_release(n);
+	}
+	if (now >= g->next_beacon) {
+		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time};
+		dsm_send(n, FRAME_NODE_ALL, &b);
+		g->next_beacon = now + DSM_BEACON_TICKS;
+	}
+	mgr_try_grant(n);
+}

@@ -1,0 +1,209 @@
+/*
+ * page.c: pages and their transfer (proto.h, sequence 1). Owns the page
+ * table's state and version fields and the node's one outstanding fetch.
+ * The access fault is the way in: dsm_fault() either maps the page for the
+ * running transaction (txn_access) or starts a fetch and says DSM_EWAIT.
+ *
+ * Rules: only the owner serves; it serves the shadow, never uncommitted data;
+ * a requester installs only under rule F. A fetch is bounded by
+ * DSM_FETCH_TIMEOUT_TICKS, after which the transaction fails with DSM_EUNAVAIL.
+ */
+#include "dsm/dsm.h"
+#include "dsm/lib.h"
+
+static void fetch_send(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_PAGE_REQ, .page = n->fetch.page, .id = n->fetch.req};
+	dsm_send(n, FRAME_NODE_ALL, &m);
+	n->stats.page_reqs++;
+}
+
+static void fetch_start(struct dsm_node *n, uint32_t page)
+{
+	struct dsm_fetch *f = &n->fetch;
+	f->active = true;
+	f->failed = false;
+	f->page = page;
+	f->req = n->env->random(n->env_ctx);
+	f->start = dsm_now(n);
+	f->backoff = DSM_FETCH_RETRY_TICKS;
+	f->next_retry = f->start + f->backoff;
+	f->mask = 0;
+	if (dsm_is_current(n))
+		fetch_send(n);
+}
+
+int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
+{
+	enum txn_status st = txn_state(n);
+	if (st == TXN_ABORTED)
+		return DSM_EABORTED;
+	if (st == TXN_FAILED)
+		return txn_error(n);
+	if (st != TXN_RUNNING || page >= n->npages)
+		return DSM_EINVAL;
+	struct dsm_fetch *f = &n->fetch;
+	if (n->page[page].state != DSM_ABSENT)
+		return txn_access(n, page, write);
+	if (f->failed && f->page == page) {
+		f->failed = false;
+		txn_fail(n, DSM_EUNAVAIL);
+		return DSM_EUNAVAIL;
+	}
+	if (!f->active || f->page != page)
+		fetch_start(n, page);
+	dsm_drain(n);
+	return DSM_EWAIT;
+}
+
+void dsm_fetch_tick(struct dsm_node *n)
+{
+	struct dsm_fetch *f = &n->fetch;
+	uint64_t now = dsm_now(n);
+	if (!f->active)
+		return;
+	if (now - f->start >= DSM_FETCH_TIMEOUT_TICKS) {
+		f->active = false;
+		f->failed = true;
+		n->stats.fetch_timeouts++;
+		if (txn_state(n) != TXN_COMMITTING)
+			txn_fail(n, DSM_EUNAVAIL);
+		n->env->wake(n->env_ctx);
+		return;
+	}
+	if (now < f->next_retry)
+		return;
+	if (dsm_is_current(n))
+		fetch_send(n);
+	f->backoff = f->backoff * 2u > DSM_FETCH_BACKOFF_MAX ? DSM_FETCH_BACKOFF_MAX
+							       : f->backoff * 2u;
+	f->next_retry = now + f->backoff;
+}
+
+/* The last committed contents of an owned page: the shadow if written. */
+static const uint8_t *page_committed(struct dsm_node *n, uint32_t page)
+{
+	const uint8_t *sh = txn_shadow_of(n, page);
+	if (sh)
+		return sh;
+	n->env->page_copy(n->env_ctx, page, DSM_COPY_OUT, n->scratch);
+	return n->scratch;
+}
+
+static void page_serve(struct dsm_node *n, const struct dsm_msg *req)
+{
+	const struct dsm_page *pg = &n->page[req->page];
+	const uint8_t *data = page_committed(n, req->page);
+	for (uint8_t part = 0; part < DSM_DATA_PARTS; part++) {
+		uint32_t off = part * DSM_DATA_CHUNK;
+		uint32_t len = DSM_PAGE_SIZE - off < DSM_DATA_CHUNK ? DSM_PAGE_SIZE - off
+								   : DSM_DATA_CHUNK;
+		struct dsm_msg m = {
+			.type = DSM_MSG_PAGE_DATA, .page = req->page, .id = req->id,
+			.v = pg->version, .t = n->gtime, .part = part,
+			.nparts = DSM_DATA_PARTS, .count = (uint16_t)len, .body = data + off,
+		};
+		dsm_send(n, req->src, &m);
+	}
+	n->stats.pages_served++;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_SERVE, .node = req->src, .page = req->page,
+				   .v = pg->version, .t = req->gtime, .data = data};
+	dsm_observe(n, &ev);
+}
+
+/* 1.2: only a current owner answers, and only for a requester it can serve. */
+void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!dsm_is_current(n) || m->page >= n->npages || m->src == n->cfg.id)
+		return;
+	const struct dsm_page *pg = &n->page[m->page];
+	if (pg->state != DSM_OWNED || m->gtime > n->gtime)
+		return;
+	if (pg->version > m->gtime) {
+		struct dsm_msg s = {.type = DSM_MSG_PAGE_STALE, .page = m->page, .id = m->id,
+				    .v = pg->version, .t = n->gtime};
+		dsm_send(n, m->src, &s);
+		return;
+	}
+	page_serve(n, m);
+}
+
+static void page_install(struct dsm_node *n)
+{
+	struct dsm_fetch *f = &n->fetch;
+	struct dsm_page *pg = &n->page[f->page];
+	f->active = false;
+	if (pg->state != DSM_ABSENT)
+		return;
+	n->env->page_map(n->env_ctx, f->page);
+	n->env->page_copy(n->env_ctx, f->page, DSM_COPY_IN, f->buf);
+	pg->state = DSM_REPLICA;
+	pg->version = f->v;
+	n->stats.pages_installed++;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = f->page, .v = f->v,
+				   .t = n->gtime, .data = f->buf};
+	dsm_observe(n, &ev);
+	n->env->wake(n->env_ctx);
+}
+
+/* The page is newer than our time: we missed commits (or they are on the
+ * way). Ask again soon after catching up. A transaction that runs on a stale
+ * snapshot is aborted now, which also counts towards the contention manager:
+ * a transaction whose fetches keep losing to writers of a hot page ends up
+ * running under the token, where no commit can overtake its fetch. */
+static void fetch_behind(struct dsm_node *n, uint64_t v)
+{
+	struct dsm_fetch *f = &n->fetch;
+	dsm_note_time(n, v);
+	f->start = dsm_now(n);     /* an owner answered: it is not gone */
+	f->backoff = DSM_FETCH_RETRY_TICKS;
+	f->next_retry = dsm_now(n) + DSM_FETCH_RETRY_TICKS;
+	if (v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving)
+		txn_conflict(n);
+}
+
+/* 1.3: reassemble the three parts of one answer, then apply rule F. */
+void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_fetch *f = &n->fetch;
+	if (!f->active || m->id != f->req || m->page != f->page) {
+		n->stats.dup_frames++;
+		return;
+	}
+	if (f->mask == 0 || f->from != m->src || f->v != m->v || f->s != m->t) {
+		f->mask = 0;
+		f->from = m->src;
+		f->v = m->v;
+		f->s = m->t;
+	}
+	memcpy(f->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
+	f->mask |= (uint8_t)(1u << m->part);
+	if (f->mask != (1u << DSM_DATA_PARTS) - 1u)
+		return;
+	if (!dsm_is_current(n) || f->v > n->gtime || n->page[f->page].known > f->s) {
+		n->stats.pages_rejected++;
+		f->mask = 0;
+		fetch_behind(n, f->v);
+		return;
+	}
+	page_install(n);
+}
+
+void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!n->fetch.active || m->id != n->fetch.req)
+		return;
+	n->stats.stale_replies++;
+	fetch_behind(n, m->v);
+}
+
+/* The page's frame goes; the caller has taken it out of the transaction. */
+void dsm_page_drop(struct dsm_node *n, uint32_t page)
+{
+	struct dsm_page *pg = &n->page[page];
+	DSM_ASSERT(n, !pg->access && !pg->shadow);
+	if (pg->state == DSM_ABSENT)
+		return;
+	n->env->page_unmap(n->env_ctx, page);
+	pg->state = DSM_ABSENT;
+}

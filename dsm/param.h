@@ -1,0 +1,37 @@
+/*
+ * param.h: every limit of the protocol core, one comment each (xv6 style).
+ * Sizes bound every table, queue and retry; nothing in dsm/ or txn/ grows.
+ * Times are in environment ticks (the kernel's PIT tick, the simulator's step).
+ */
+#ifndef PLURIX_DSM_PARAM_H
+#define PLURIX_DSM_PARAM_H
+
+#define DSM_PAGE_SIZE        4096u  /* heap page, the unit of ownership */
+#define DSM_PAGES_MAX        4096u  /* heap pages (16 MB); one RecoverAck bitmap frame */
+#define DSM_NODES_MAX        16u    /* node ids 0..DSM_NODES_MAX-1 */
+#define DSM_WSET_MAX         32u    /* pages one transaction may write (shadows) */
+#define DSM_RSET_MAX         128u   /* pages one transaction may touch in all */
+#define DSM_SELFQ_MAX        8u     /* frames a node sends to itself per event */
+#define DSM_COMMIT_WINDOW    8u     /* commits buffered ahead of the applied time */
+#define DSM_PART_PAGES_MAX   256u   /* page numbers in one Commit/CommitReq frame */
+#define DSM_DATA_CHUNK       1408u  /* page bytes in one PageData frame (3 frames) */
+#define DSM_DATA_PARTS       3u     /* PageData frames per page */
+
+#define DSM_FETCH_RETRY_TICKS   6u   /* first PageReq retry; doubles each time */
+#define DSM_FETCH_BACKOFF_MAX   48u  /* cap of the doubling */
+#define DSM_FETCH_TIMEOUT_TICKS 250u /* no answer for this long: page unavailable */
+#define DSM_HOLD_FETCH_TICKS    40u  /* a token holder waiting this long on a fetch yields */
+#define DSM_BEHIND_GRACE_TICKS  12u  /* behind for this long (a gap): recover */
+#define DSM_RECOVER_RETRY_TICKS 10u  /* RecoverReq / JoinReq retry */
+#define DSM_TOKEN_RETRY_TICKS   10u  /* TokenReq / CommitReq retry */
+#define DSM_LEASE_TICKS         80u  /* manager revokes a silent token holder */
+#define DSM_KEEP_TICKS          16u  /* token holder's keep-alive period */
+#define DSM_BEACON_TICKS        40u  /* manager's time beacon when idle */
+#define DSM_STARVE_AFTER        3u   /* aborts before a transaction runs under the token */
+#define DSM_TOKEN_WAIT_TICKS    3000u /* no grant for this long: token unreachable */
+
+_Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
+_Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");
+_Static_assert(DSM_NODES_MAX <= 32u, "node masks are 32 bits");
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * proto.h: the plurix DSM protocol, every message in one place (Barrelfish
+ * style), and the codecs of their payloads (dsm/msg.c). The heap is a set of
+ * 4 KB pages kept consistent by restartable transactions, after Plurix.
+ *
+ * ROLES
+ *   Every node runs the same core. One node (the master, `manager` in
+ *   struct dsm_node) also runs the commit-token manager (dsm/mgr.c): it
+ *   sequences commits, so it is the authority for the 64-bit global time.
+ *
+ * GLOBAL TIME AND VERSIONS
+ *   Commit number t is global time t. A page's version is the time of the
+ *   commit that last wrote it (0: the empty heap the master created).
+ *   node.gtime is the last commit this node applied; it applies commits in
+ *   order and only in order. Every frame carries the sender's gtime.
+ *   page.known (k) is the newest write of a page this node knows of; it is
+ *   exact from commits, an upper bound after a recovery.
+ *
+ * PAGE STATES (per node, dsm/page.c)
+ *     ABSENT --fetch ok--> REPLICA --commit by other--> ABSENT
+ *     REPLICA --own commit writes it--> OWNED
+ *     OWNED --commit by other writes it--> ABSENT
+ *     OWNED/REPLICA --recovery bitmap names it--> ABSENT
+ *   Orthogonal: in this transaction's access set (mapped READ) and write set
+ *   (shadowed, mapped WRITE). Outside a transaction every page is NONE, so the
+ *   first access of each transaction faults and is recorded (the read set).
+ *
+ * TRANSACTION STATES (per node, txn/txn.c)
+ *     IDLE -> [starving: TOKEN_FIRST ->] RUNNING <-> (fetch wait)
+ *     RUNNING -commit, read-only-> COMMITTED
+ *     RUNNING -commit-> WAIT_TOKEN -grant, caught up-> COMMITTING
+ *     COMMITTING -Commit/CommitAck for our grant-> COMMITTED
+ *     COMMITTING -CommitReject, or another node's commit at our t-> ABORTED
+ *     RUNNING/WAIT_TOKEN -conflicting commit or recovery-> ABORTED
+ *     any fetch of a page nobody serves within the timeout -> FAILED
+ *   COMMITTED/ABORTED/FAILED stay until the caller begins the next one.
+ *   COMMITTING never aborts on a commit frame alone: see 3.
+ *
+ * MESSAGES (numbered sequences; R requester, O owner, C committer, M manager)
+ *
+ * 1. Page fetch (dsm/page.c)
+ *   1.1 R -> all  PageReq(page, req, R.gtime)     retried: 6,12,24,48,48.. ticks
+ *   1.2 O -> R    PageData(page, req, v, O.gtime, part 0..2)  only the owner,
+ *                 from the shadow if O's transaction wrote the page, iff
+ *                 O not recovering, O.gtime >= R.gtime and v <= R.gtime;
+ *       O -> R    PageStale(page, req, v, O.gtime) if v > R.gtime (R is behind:
+ *                 it catches up, see 4, and asks again; its running
+ *                 transaction, on a stale snapshot, aborts, which counts
+ *                 towards the contention manager, 5).
+ *                 O.gtime < R.gtime: O is behind; it stays silent and catches up.
+ *   1.3 R installs iff req is its current request, all parts agree, and
+ *                 v <= R.gtime && R.known[page] <= O.gtime          (rule F)
+ *       No answer at all for DSM_FETCH_TIMEOUT_TICKS: the fault returns
+ *       DSM_EUNAVAIL, the transaction FAILS with a clear error (the owner is
+ *       gone; the PageServer issue will answer for it).
+ *   Rule F is why a fetched page is never stale: O's copy equals the page at
+ *   every time in [v, O.gtime] (O applied every commit up to O.gtime, so any
+ *   write in that range would have taken the page from it). R's snapshot is
+ *   R.gtime. If R.gtime <= O.gtime the copy is the page at R.gtime. Else
+ *   known <= O.gtime says R applied no write of the page in (O.gtime,
+ *   R.gtime], and R applied every commit up to R.gtime: same page.
+ *
+ * 2. Join (dsm/node.c, dsm/mgr.c)
+ *   2.1 N -> all  JoinReq(nonce)                   retried
+ *   2.2 M -> N    JoinAck(nonce, t, manager, npages)   M forgets N's old grant
+ *       N starts with no pages, gtime = t, known[*] = t.
+ *
+ * 3. Commit (txn/txn.c client, dsm/mgr.c manager)
+ *   3.1 C -> M    TokenReq(txn, starving)          retried; queued at M
+ *   3.2 M -> C    TokenGrant(txn, grant, t = M.time)  one holder at a time:
+ *                 starving requests first, then first come first served.
+ *                 Re-sent when C repeats 3.1. Lease: M revokes a holder that
+ *                 is silent for DSM_LEASE_TICKS (crashed or cut off).
+ *   3.3 C waits until C.gtime == t (catching up may abort it: 3.8), then
+ *       C -> M    CommitReq(grant, part i/n, pages)  retried until 3.5/3.6
+ *       (C -> M   TokenKeep(grant) while a starving C runs under the token)
+ *   3.4 M, with every part, the grant still current and held by C: decides
+ *                 t+1, records last_write[p] = t+1, last_writer[p] = C, then
+ *       M -> all  Commit(t+1, grant, C, part i/n, pages)  (and to itself)
+ *   3.5 C applies Commit for its grant: owner of the pages at version t+1.
+ *       Others apply it: drop the pages, known = t+1, abort a transaction
+ *       whose access set holds one of them.
+ *   3.6 M -> C    CommitAck(grant, t+1) when C repeats 3.3 after the decision;
+ *       M -> C    CommitReject(grant) if the grant was revoked: C aborts.
+ *   3.7 C -> M    TokenReturn(txn, grant) when C aborted while waiting.
+ *   3.8 A commit that arrives at a node with t <= gtime is a duplicate;
+ *       t > gtime+1 is buffered (DSM_COMMIT_WINDOW) and applied in order.
+ *   Why first request wins and nothing commits twice: only M decides, one
+ *   grant at a time, and a grant is decided at most once, at M.time+1; a
+ *   revoked grant is never decided. C cannot be aborted in COMMITTING by
+ *   a commit it never saw, because no other commit is decided while its grant
+ *   is current; a foreign commit at C.gtime+1 proves the grant is dead.
+ *   Read-only transactions commit locally (serialised at C.gtime, opacity
+ *   holds since every page read was valid at C.gtime).
+ *
+ * 4. Missed commits and recovery (dsm/gtime.c, dsm/mgr.c)
+ *   A node is behind when a frame shows a time above its gtime (a gap in the
+ *   commits, a missing part, a grant for a later time, a beacon). Behind for
+ *   DSM_BEHIND_GRACE_TICKS: RECOVERING. A recovering node serves no page,
+ *   asks for no token and fetches nothing.
+ *   4.1 N -> M    RecoverReq(nonce, N.gtime = g)      retried
+ *   4.2 M -> N    RecoverAck(nonce, t = M.time, N's last decided grant and
+ *                 its time, bitmap of pages p with last_write[p] > g and
+ *                 last_writer[p] != N)
+ *   4.3 N, iff nonce current and t >= gtime: first its own pending commit if
+ *       M decided it (3.5), else abort it; then drop every page in the bitmap,
+ *       known = t for them, abort a transaction that touched one; gtime = t;
+ *       buffered commits <= t are discarded.
+ *   The rule that no stale page is served: after 4.3 N holds no page written
+ *   in (g, t] by anyone else; pages it wrote itself in that range are exactly
+ *   its pending commit, just applied. So N again holds only pages valid at
+ *   gtime, and rule F and the serve condition of 1.2 hold as before. Before
+ *   4.3 N may still be a stale owner of a page, but it serves only requesters
+ *   with time <= N.gtime, for whom its copy is the right one (1.3).
+ *   Beacon: M -> all Beacon(t) every DSM_BEACON_TICKS, so an idle node learns
+ *   it missed the last commit.
+ *
+ * 5. Contention manager (txn/txn.c, dsm/mgr.c)
+ *   A transaction that aborted DSM_STARVE_AFTER times asks for the token
+ *   *before* it runs (TOKEN_FIRST, TokenReq with starving=1), catches up to
+ *   the grant's time, then runs and commits while holding it, renewing the
+ *   lease with TokenKeep. M grants starving requests first, in arrival order.
+ *   A starving holder that waits on a fetch for DSM_HOLD_FETCH_TICKS (the
+ *   owner may be gone) gives the token back (TokenReturn) and asks again at
+ *   once, so one lost page cannot stop every commit.
+ *   Why nobody starves: an abort needs a conflicting commit; no commit is
+ *   decided while the starving node holds the grant, so its run cannot abort
+ *   by conflict. M's queue holds at most one request per node, each holder
+ *   keeps the token a bounded time (its body is bounded, every fetch times
+ *   out, the lease bounds a silent holder), so a starving request is granted
+ *   within (nodes-1) holds. Retries are <= DSM_STARVE_AFTER + 1 without faults.
+ *
+ * 6. Failure
+ *   Fail-stop: a crashed node's owned pages are gone (fetches time out, the
+ *   transaction FAILS with DSM_EUNAVAIL). A holder's crash costs one lease.
+ *   The manager itself is not replicated yet: if it fails, token requests
+ *   time out and transactions FAIL with TXN_ENOTOKEN (the PageServer issue
+ *   restores the manager's state from its checkpoint).
+ */
+#ifndef PLURIX_DSM_PROTO_H
+#define PLURIX_DSM_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dsm/frame.h"
+#include "dsm/param.h"
+
+enum dsm_msg_type {
+	DSM_MSG_PAGE_REQ = FRAME_TYPE_DSM_FIRST, /* 1.1 */
+	DSM_MSG_PAGE_DATA,     /* 1.2 */
+	DSM_MSG_PAGE_STALE,    /* 1.2 */
+	DSM_MSG_JOIN_REQ,      /* 2.1 */
+	DSM_MSG_JOIN_ACK,      /* 2.2 */
+	DSM_MSG_TOKEN_REQ,     /* 3.1 */
+	DSM_MSG_TOKEN_GRANT,   /* 3.2 */
+	DSM_MSG_COMMIT_REQ,    /* 3.3 */
+	DSM_MSG_TOKEN_KEEP,    /* 3.3 */
+	DSM_MSG_COMMIT,        /* 3.4 */
+	DSM_MSG_COMMIT_ACK,    /* 3.6 */
+	DSM_MSG_COMMIT_REJECT, /* 3.6 */
+	DSM_MSG_TOKEN_RETURN,  /* 3.7 */
+	DSM_MSG_RECOVER_REQ,   /* 4.1 */
+	DSM_MSG_RECOVER_ACK,   /* 4.2 */
+	DSM_MSG_BEACON,        /* 4 */
+	DSM_MSG_LAST
+};
+
+/* One decoded message: the fields each type uses (see the table above). */
+struct dsm_msg {
+	uint8_t type;
+	uint16_t src;
+	uint64_t gtime;     /* header: the sender's gtime */
+	uint32_t page;
+	uint32_t id;        /* req, nonce, txn */
+	uint32_t grant;
+	uint64_t v;         /* version, or a grant's time */
+	uint64_t t;         /* a time: commit, server gtime, manager time */
+	uint16_t node;      /* committer, manager */
+	uint8_t flags;      /* TokenReq: 1 = starving */
+	uint8_t part, nparts;
+	uint16_t count;     /* pages in a commit part; data bytes; bitmap bytes */
+	const uint8_t *body; /* page numbers (u32 each), page bytes, or bitmap */
+};
+
+/* Fixed payload sizes before the variable body. */
+enum {
+	DSM_PL_PAGE_REQ = 8,
+	DSM_PL_PAGE_DATA = 28,
+	DSM_PL_PAGE_STALE = 24,
+	DSM_PL_JOIN_REQ = 4,
+	DSM_PL_JOIN_ACK = 18,
+	DSM_PL_TOKEN_REQ = 5,
+	DSM_PL_TOKEN_GRANT = 16,
+	DSM_PL_COMMIT_REQ = 8,
+	DSM_PL_TOKEN_KEEP = 4,
+	DSM_PL_COMMIT = 18,
+	DSM_PL_COMMIT_ACK = 12,
+	DSM_PL_COMMIT_REJECT = 4,
+	DSM_PL_TOKEN_RETURN = 8,
+	DSM_PL_RECOVER_REQ = 12,
+	DSM_PL_RECOVER_ACK = 30,
+	DSM_PL_BEACON = 8
+};
+
+_Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");
+_Static_assert(DSM_PL_COMMIT + 4 * DSM_PART_PAGES_MAX <= FRAME_PAYLOAD_MAX, "Commit fits");
+_Static_assert(DSM_PL_RECOVER_ACK + DSM_PAGES_MAX / 8 <= FRAME_PAYLOAD_MAX, "bitmap fits");
+
+/* Encode m's payload into buf (FRAME_PAYLOAD_MAX bytes); returns its length,
+ * 0 if m does not fit. */
+size_t dsm_msg_encode(const struct dsm_msg *m, uint8_t *buf);
+
+/* Decode a payload of len bytes of frame type `type`; checks every length and
+ * count first. Returns false (and changes nothing but *m) if malformed. */
+bool dsm_msg_decode(uint8_t type, const uint8_t *p, size_t len, struct dsm_msg *m);
+
+#endif

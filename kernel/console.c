@@ -1,0 +1,34 @@
+/*
+ * console.c: joins the serial port and the VGA screen into one console.
+ * Owns nothing but the newline rule: every '\n' written becomes "\r\n" on
+ * the serial line (the contract's line ending). Node-local: panic prints
+ * through here.
+ */
+#include "drivers/serial.h"
+#include "drivers/vga.h"
+#include "kernel/console.h"
+
+void console_init(void)
+{
+	serial_init();
+	vga_init();
+}
+
+void console_putc(char c)
+{
+	if (c == '\n')
+		serial_putc('\r');
+	serial_putc(c);
+	vga_putc(c);
+}
+
+void console_puts(const char *s)
+{
+	for (; *s; s++)
+		console_putc(*s);
+}
+
+int console_getc(void)
+{
+	return serial_getc();
+}

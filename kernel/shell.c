@@ -1,0 +1,253 @@
+/*
+ * shell.c: the command shell on the serial console (docs/CONTRACT.md).
+ * Owns the line buffer and the command table. Reads bytes from the console
+ * ring, echoes them, and runs one command per line: CR or LF ends a line
+ * (an LF right after a CR is the same line end), 0x08 / 0x7f erase.
+ * Heap part: moves into the distributed heap later; it touches the devices
+ * only through console, net and the drivers' stats.
+ */
+#include "drivers/rtl8139.h"
+#include "drivers/serial.h"
+#include "kernel/console.h"
+#include "kernel/kalloc.h"
+#include "kernel/kernel.h"
+#include "kernel/memlayout.h"
+#include "kernel/net.h"
+#include "kernel/param.h"
+#include "kernel/shell.h"
+#include "kernel/time.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+static char errbuf[160];
+
+int shell_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int shell_number(const char *s, uint32_t max, uint32_t *out)
+{
+	uint32_t x = 0;
+	int i = 0;
+
+	for (; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 10)
+			return -1;
+		if (x > (0xFFFFFFFFu - 9) / 10)
+			return -1;
+		x = x * 10 + (uint32_t)(s[i] - '0');
+	}
+	if (i == 0 || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static int cmd_info(int argc, char **argv)
+{
+	uint8_t mac[6] = { 0 };
+	char nic[48];
+
+	(void)argc, (void)argv;
+	rtl8139_mac(mac);
+	rtl8139_describe(nic, sizeof(nic));
+	kprintf("node %u\nrole %s\ncluster %u\n", kernel_cmdline.node,
+		cmdline_role_name(kernel_cmdline.role), kernel_cmdline.cluster);
+	kprintf("mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+		mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	kprintf("nic %s\n", rtl8139_present() ? nic : "none");
+	kprintf("mem_kb %u\nmem_free_kb %u\nmapped_kb %u\n", kalloc_ram_bytes() / 1024,
+		kalloc_free_frames() * (PGSIZE / 1024), vm_mapped_bytes() / 1024);
+	kprintf("local_part_bytes %u\nheap_part_bytes %u\n",
+		(uint32_t)(__local_end - __local_start),
+		(uint32_t)(__heappart_end - __heappart_start));
+	kprintf("heap_range 0x%08x-0x%08x\n", HEAP_VBASE, HEAP_VLAST);
+	kprintf("tsc_khz %u\nuptime_us %llu\nready_us %llu\npeers %d\n",
+		time_tsc_per_ms, time_us(), kernel_ready_us, net_peer_count());
+	return 0;
+}
+
+static void stat(const char *name, uint32_t v)
+{
+	kprintf("%s %u\n", name, v);
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	const struct rtl8139_stats *r = rtl8139_stats();
+	const struct frame_counters *fc = net_frame_counters();
+	const struct net_stats *n = net_stats();
+
+	(void)argc, (void)argv;
+	stat("rx_frames", r->rx_frames);
+	stat("tx_frames", r->tx_frames);
+	stat("rx_errors", r->rx_errors);
+	stat("rx_overflows", r->rx_overflows);
+	stat("rx_drops", r->rx_drops);
+	stat("rx_resets", r->rx_resets);
+	stat("tx_errors", r->tx_errors);
+	stat("tx_queued", r->tx_queued);
+	stat("tx_full", r->tx_full);
+	stat("nic_irqs", r->irqs);
+	stat("accepted", fc->accepted);
+	for (int v = FRAME_OK + 1; v < FRAME_NVERDICTS; v++)
+		kprintf("rej_%s %u\n", frame_verdict_name((enum frame_verdict)v), fc->rejected[v]);
+	stat("rx_own", n->rx_own);
+	stat("rx_dup_node", n->rx_dup_node);
+	stat("rx_unknown_type", n->rx_unknown_type);
+	stat("rx_bench", n->rx_bench);
+	stat("pings_answered", n->pings_answered);
+	stat("pongs_unmatched", n->pongs_unmatched);
+	stat("tx_dropped", n->tx_dropped);
+	stat("peers_full", n->peers_full);
+	stat("serial_rx_dropped", serial_rx_dropped);
+	return 0;
+}
+
+static int cmd_crash(int argc, char **argv)
+{
+	if (argc != 2)
+		return shell_error("usage: crash <pf|ud|de|gp>");
+	if (!strcmp(argv[1], "pf"))
+		*(volatile uint32_t *)HEAP_VBASE = 1;   /* heap range: unmapped */
+	else if (!strcmp(argv[1], "ud"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(argv[1], "de"))
+		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" ::: "eax", "ecx", "edx");
+	else if (!strcmp(argv[1], "gp"))    /* selector past the GDT's end */
+		__asm__ volatile("movw $0x18, %%ax; movw %%ax, %%ds" ::: "eax");
+	else
+		return shell_error("crash: unknown kind '%s' (pf, ud, de, gp)", argv[1]);
+	return shell_error("crash: the fault did not happen");
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("ok\n");
+	kernel_halt(0);
+}
+
+static const struct cmd cmds[] = {
+	{ "help", cmd_help, "help: this list" },
+	{ "info", cmd_info, "info: node, role, cluster, mac, memory, uptime, ready_us" },
+	{ "ping", netcmd_ping, "ping <node|all> [count] [bytes]: raw-frame round trips" },
+	{ "stats", cmd_stats, "stats: NIC and frame decoder counters" },
+	{ "crash", cmd_crash, "crash <pf|ud|de|gp>: fault on purpose (tests)" },
+	{ "poweroff", cmd_poweroff, "poweroff: exit QEMU with the pass code" },
+	{ "bench", netcmd_bench, "bench tx <node> <count> <bytes>: send frames flat out" },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (size_t i = 0; i < NELEM(cmds); i++)
+		kprintf("%s\n", cmds[i].usage);
+	return 0;
+}
+
+/* Split line in place into at most SHELL_ARGS_MAX words; -1 if more. */
+static int split_words(char *line, char **argv)
+{
+	int argc = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == SHELL_ARGS_MAX)
+			return -1;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+static void shell_exec(char *line)
+{
+	char *argv[SHELL_ARGS_MAX];
+	int argc = split_words(line, argv), r = -1;
+	size_t i;
+
+	if (argc == 0)
+		return;
+	errbuf[0] = '\0';
+	if (argc < 0) {
+		shell_error("too many words (at most %d)", SHELL_ARGS_MAX);
+	} else {
+		for (i = 0; i < NELEM(cmds) && strcmp(argv[0], cmds[i].name); i++)
+			;
+		if (i < NELEM(cmds))
+			r = cmds[i].fn(argc, argv);
+		else
+			shell_error("unknown command '%s' (try help)", argv[0]);
+	}
+	if (r == 0)
+		kprintf("ok\n");
+	else
+		kprintf("error: %s\n", errbuf[0] ? errbuf : "failed");
+}
+
+static void prompt(void)
+{
+	kprintf("plurix:%u> ", kernel_cmdline.node);
+}
+
+void shell_run(void)
+{
+	static char line[SHELL_LINE_MAX];
+	size_t len = 0;
+	int last = 0, overflow = 0;
+
+	prompt();
+	for (;;) {
+		int c = console_getc();
+		if (c < 0) {
+			kernel_idle();
+			continue;
+		}
+		if (c == '\n' && last == '\r') {
+			last = 0;
+			continue;
+		}
+		last = c;
+		if (c == '\r' || c == '\n') {
+			console_putc('\n');
+			line[len] = '\0';
+			if (overflow)
+				kprintf("error: line longer than %d characters\n", SHELL_LINE_MAX - 1);
+			else
+				shell_exec(line);
+			len = 0;
+			overflow = 0;
+			prompt();
+		} else if (c == 0x08 || c == 0x7f) {
+			if (len > 0) {
+				len--;
+				console_puts("\b \b");
+			}
+		} else if (c >= 0x20 && c < 0x7f) {
+			console_putc((char)c);
+			if (len < SHELL_LINE_MAX - 1)
+				line[len++] = (char)c;
+			else
+				overflow = 1;
+		}
+	}
+}

@@ -1,0 +1,22 @@
+/*
+ * shell.h: the serial shell of docs/CONTRACT.md. shell_run never returns.
+ * Commands print their lines, then the shell prints the one final line:
+ * `ok` if the command returned 0, else `error: <reason>` with the reason
+ * the command gave to shell_error.
+ */
+#ifndef PLURIX_KERNEL_SHELL_H
+#define PLURIX_KERNEL_SHELL_H
+
+#include <stdint.h>
+
+void shell_run(void) __attribute__((noreturn));
+/* Record why the command failed; returns -1 for `return shell_error(...)`. */
+int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse a decimal number 0..max (no sign); 0, or -1 if it is not one. */
+int shell_number(const char *s, uint32_t max, uint32_t *out);
+
+/* netcmd.c */
+int netcmd_ping(int argc, char **argv);
+int netcmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * trap.h: interrupt and exception dispatch.
+ * struct trapframe is what boot/trap.asm pushes; the two must match.
+ * IRQ handlers run with interrupts off, outside any transaction, and touch
+ * only node-local state (DESIGN.md). The 8259 gets its EOI after the handler.
+ */
+#ifndef PLURIX_KERNEL_TRAP_H
+#define PLURIX_KERNEL_TRAP_H
+
+#include <stdint.h>
+
+struct trapframe {
+	uint32_t gs, fs, es, ds;
+	uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax; /* pushad */
+	uint32_t vector, err;
+	uint32_t eip, cs, eflags;       /* pushed by the CPU (ring 0: no SS:ESP) */
+};
+_Static_assert(sizeof(struct trapframe) == 17 * 4, "matches boot/trap.asm");
+
+#define T_DE      0     /* divide error */
+#define T_UD      6     /* invalid opcode */
+#define T_GP      13    /* general protection */
+#define T_PF      14    /* page fault */
+#define T_IRQ0    32    /* 8259 IRQ 0 after remapping */
+#define T_NIRQ    16
+
+typedef void (*trap_irq_fn)(void);
+
+void gdt_init(void);
+void trap_init(void);
+void trap_irq_register(int irq, trap_irq_fn fn);
+void trap_dispatch(struct trapframe *tf);
+extern uint32_t trap_irq_count[T_NIRQ];
+
+#endif

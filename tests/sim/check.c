@@ -1,0 +1,274 @@
+/*
+ * check.c: the truth and the checkers. The truth is every committed version
+ * of every page (time, content hash, writer), recorded when the manager
+ * decides a commit, from the committer's frozen dirty pages. Checkers, after
+ * every event:
+ *   - at most one owner per page: a node owns a page only at the version the
+ *     truth has for the node's time (so an owner that has not yet applied the
+ *     commit that took the page is allowed, a second current one is not);
+ *   - versions only grow: node time, every page's known time, the manager's;
+ *   - no committed write is lost: the writer of every page's latest version,
+ *     if up, owns it at that version, or is committing it with that content;
+ *   - every present copy equals the truth at its node's time (replicas are
+ *     the owner's version or invalid), and is protected as the core says;
+ *   - no node serves a page it should not: a served or installed page equals
+ *     the truth at the requester's time, and a recovering node never serves.
+ * Each bank commit also checks the sum of all accounts in the committed state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/sim/sim.h"
+
+static uint64_t check_zero_hash;
+
+static void truth_append(struct sim *s, uint32_t page, struct truth_ver v)
+{
+	struct truth_page *tp = &s->truth[page];
+	if (tp->n == tp->cap) {
+		tp->cap = tp->cap ? tp->cap * 2 : 16;
+		tp->v = realloc(tp->v, tp->cap * sizeof(*tp->v));
+	}
+	tp->v[tp->n++] = v;
+}
+
+void check_init(struct sim *s)
+{
+	static const uint8_t zero[DSM_PAGE_SIZE];
+	check_zero_hash = sim_hash(zero, DSM_PAGE_SIZE);
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		struct truth_ver v = {.t = 0, .hash = check_zero_hash, .writer = 0, .known = true};
+		truth_append(s, p, v);
+	}
+}
+
+void check_free(struct sim *s)
+{
+	for (uint32_t p = 0; p < SIM_PAGES; p++)
+		free(s->truth[p].v);
+	free(s->enq);
+	free(s->deq);
+}
+
+const struct truth_ver *check_latest(struct sim *s, uint32_t page)
+{
+	return &s->truth[page].v[s->truth[page].n - 1];
+}
+
+const struct truth_ver *check_truth_at(struct sim *s, uint32_t page, uint64_t t)
+{
+	const struct truth_page *tp = &s->truth[page];
+	for (uint32_t i = tp->n; i-- > 0;)
+		if (tp->v[i].t <= t)
+			return &tp->v[i];
+	return &tp->v[0];
+}
+
+/* Was the page's newest version lost at some moment since `tick`? */
+bool check_lost_since(struct sim *s, uint32_t page, uint64_t tick)
+{
+	const struct truth_page *tp = &s->truth[page];
+	for (uint32_t i = tp->n; i-- > 0;) {
+		if (tp->v[i].lost)
+			return true;
+		if (tp->v[i].tick <= tick)
+			break;
+	}
+	return false;
+}
+
+void check_crash(struct sim *s, struct sim_node *sn)
+{
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		struct truth_page *tp = &s->truth[p];
+		if (tp->v[tp->n - 1].writer == sn->id && tp->v[tp->n - 1].t > 0)
+			tp->v[tp->n - 1].lost = true;
+	}
+}
+
+static void check_bank_sum(struct sim *s)
+{
+	int64_t sum = 0;
+	for (uint32_t a = 0; a < SIM_BANK_ACCOUNTS; a++) {
+		uint32_t page = SIM_PG_BANK + a % SIM_BANK_PAGES;
+		if (s->truth_unknown[page])
+			return;
+		int64_t v;
+		memcpy(&v, s->truth_mem[page] + 8u * (a / SIM_BANK_PAGES), sizeof(v));
+		sum += v;
+	}
+	if (sum != 0)
+		sim_fail(s, "bank: committed state has sum %lld", (long long)sum);
+}
+
+/* The manager decided commit t: record the committer's dirty pages. */
+static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev)
+{
+	if (ev->node >= s->nnodes)
+		sim_fail(s, "decide: committer %u unknown", ev->node);
+	struct sim_node *c = s->node[ev->node];
+	const struct txn *x = &c->dsm->txn;
+	bool valid = c->up && x->status == TXN_COMMITTING && x->grant == mgr->dsm->mgr.grant &&
+		     x->nwrite == ev->n;
+	if (s->cfg.verbose) {
+		printf("%6llu decide t %llu by %u valid %d pages", (unsigned long long)s->now,
+		       (unsigned long long)ev->t, ev->node, valid);
+		for (uint32_t i = 0; i < ev->n; i++)
+			printf(" %u", ev->pages[i]);
+		printf("\n");
+	}
+	for (uint32_t i = 0; i < ev->n; i++) {
+		uint32_t p = ev->pages[i];
+		const struct truth_ver *l = check_latest(s, p);
+		if (ev->t <= l->t)
+			sim_fail(s, "decide: time %llu not after page %u's %llu",
+				 (unsigned long long)ev->t, p, (unsigned long long)l->t);
+		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid, .lost = !valid};
+		if (valid) {
+			if (!c->dsm->page[p].shadow || !c->mapped[p])
+				sim_fail(s, "decide: node %u commits page %u it did not write",
+					 c->id, p);
+			v.hash = sim_node_hash(c, p);
+			memcpy(s->truth_mem[p], c->mem[p], DSM_PAGE_SIZE);
+		} else {
+			s->truth_unknown[p] = true;
+		}
+		truth_append(s, p, v);
+	}
+	check_bank_sum(s);
+	if (valid)
+		work_tally(s, &c->op, c->id);
+}
+
+static void check_copy(struct sim *s, const char *what, uint16_t node, uint32_t page,
+		       uint64_t v, uint64_t t, const uint8_t *data)
+{
+	const struct truth_ver *tv = check_truth_at(s, page, t);
+	if (tv->t != v || (tv->known && sim_hash(data, DSM_PAGE_SIZE) != tv->hash))
+		sim_fail(s, "%s: node %u page %u version %llu for time %llu, truth is version "
+			 "%llu%s", what, node, page, (unsigned long long)v,
+			 (unsigned long long)t, (unsigned long long)tv->t,
+			 tv->t == v ? " with other contents" : "");
+}
+
+void check_observe(void *ctx, const struct dsm_obs_event *ev)
+{
+	struct sim_node *sn = ctx;
+	struct sim *s = sn->sim;
+	switch (ev->kind) {
+	case DSM_OBS_DECIDE:
+		check_decide(s, sn, ev);
+		break;
+	case DSM_OBS_SERVE:
+		if (sn->dsm->recovering)
+			sim_fail(s, "serve: node %u serves page %u while recovering", sn->id,
+				 ev->page);
+		check_copy(s, "stale page served", sn->id, ev->page, ev->v, ev->t, ev->data);
+		break;
+	case DSM_OBS_INSTALL:
+		check_copy(s, "stale page installed", sn->id, ev->page, ev->v, ev->t, ev->data);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Metadata of one node: monotonic times, page states, protections. */
+static void check_node_meta(struct sim *s, struct sim_node *sn)
+{
+	const struct dsm_node *d = sn->dsm;
+	if (d->gtime < sn->prev_gtime)
+		sim_fail(s, "node %u: time went back from %llu to %llu", sn->id,
+			 (unsigned long long)sn->prev_gtime, (unsigned long long)d->gtime);
+	sn->prev_gtime = d->gtime;
+	if (d->gtime > s->node[0]->dsm->mgr.time)
+		sim_fail(s, "node %u: time %llu ahead of the manager", sn->id,
+			 (unsigned long long)d->gtime);
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const struct dsm_page *pg = &d->page[p];
+		if (pg->known < sn->prev_known[p])
+			sim_fail(s, "node %u page %u: known time went back", sn->id, p);
+		sn->prev_known[p] = pg->known;
+		if ((pg->state != DSM_ABSENT) != sn->mapped[p])
+			sim_fail(s, "node %u page %u: state %u but mapped %d", sn->id, p,
+				 pg->state, sn->mapped[p]);
+		uint8_t want = !pg->access ? DSM_PROT_NONE : pg->shadow ? DSM_PROT_WRITE
+									  : DSM_PROT_READ;
+		if (pg->state != DSM_ABSENT && sn->prot[p] != want)
+			sim_fail(s, "node %u page %u: protection %u, should be %u", sn->id, p,
+				 sn->prot[p], want);
+		if (pg->state == DSM_ABSENT)
+			continue;
+		const struct truth_ver *tv = check_truth_at(s, p, d->gtime);
+		if (pg->version != tv->t)
+			sim_fail(s, "node %u page %u: holds version %llu at time %llu, truth %llu "
+				 "(invalidation missed)", sn->id, p, (unsigned long long)pg->version,
+				 (unsigned long long)d->gtime, (unsigned long long)tv->t);
+	}
+}
+
+/* Contents of one node's present pages: the committed copy equals the truth. */
+static void check_node_data(struct sim *s, struct sim_node *sn)
+{
+	const struct dsm_node *d = sn->dsm;
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const struct dsm_page *pg = &d->page[p];
+		if (pg->state == DSM_ABSENT)
+			continue;
+		const struct truth_ver *tv = check_truth_at(s, p, d->gtime);
+		if (!tv->known)
+			continue;
+		const uint8_t *sh = txn_shadow_of(d, p);
+		uint64_t h = sh ? sim_hash(sh, DSM_PAGE_SIZE) : sim_node_hash(sn, p);
+		if (h != tv->hash)
+			sim_fail(s, "node %u page %u version %llu: contents differ from the "
+				 "committed ones", sn->id, p, (unsigned long long)pg->version);
+	}
+}
+
+/* One owner per page, and the latest version of each page is somewhere. */
+static void check_owners(struct sim *s)
+{
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const struct truth_ver *l = check_latest(s, p);
+		int owners = 0;
+		for (int i = 0; i < s->nnodes; i++) {
+			const struct sim_node *sn = s->node[i];
+			if (!sn->up || sn->dsm->mode != DSM_ACTIVE)
+				continue;
+			const struct dsm_page *pg = &sn->dsm->page[p];
+			if (pg->state == DSM_OWNED && pg->version == l->t)
+				owners++;
+		}
+		if (owners > 1)
+			sim_fail(s, "page %u: %d current owners of version %llu", p, owners,
+				 (unsigned long long)l->t);
+		struct sim_node *w = s->node[l->writer];
+		if (l->lost || !l->known || !w->up || w->dsm->mode != DSM_ACTIVE)
+			continue;
+		const struct dsm_node *d = w->dsm;
+		if (d->gtime >= l->t) {
+			if (d->page[p].state != DSM_OWNED || d->page[p].version != l->t)
+				sim_fail(s, "page %u: committed write at %llu lost: writer %u does not "
+					 "own it", p, (unsigned long long)l->t, w->id);
+		} else if (d->txn.status != TXN_COMMITTING || !d->page[p].shadow ||
+			   sim_node_hash(w, p) != l->hash) {
+			sim_fail(s, "page %u: committed write at %llu lost: writer %u at %llu "
+				 "is not committing it", p, (unsigned long long)l->t, w->id,
+				 (unsigned long long)d->gtime);
+		}
+	}
+}
+
+void check_event(struct sim *s, struct sim_node *sn)
+{
+	s->st.events++;
+	if (s->cfg.bench)
+		return;
+	if (sn->up && sn->dsm->mode == DSM_ACTIVE) {
+		check_node_meta(s, sn);
+		check_node_data(s, sn);
+	}
+	check_owners(s);
+}

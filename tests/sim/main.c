@@ -1,0 +1,189 @@
+/*
+ * main.c: the simulator's command line.
+ *   sim --seed N [--nodes n] [--workload mix|bank|counters|queue|hotspot|private]
+ *       [--faults 0|1] [--ticks n] [--verbose]
+ *                         one run, replayed bit for bit (prints its digest)
+ *   sim --first A --count C [--expect-fail]
+ *                         seeds A..A+C-1, each configured from its seed alone;
+ *                         a failure prints the seed and its replay command;
+ *                         last line "N passed, N failed"
+ *   sim --bench           figures of issue 3 (no faults)
+ *   sim --soak SECONDS    random seeds until the time is up
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/sim/sim.h"
+
+static int parse_workload(const char *w)
+{
+	static const struct { const char *name; int mask; } names[] = {
+		{"bank", WL_BANK}, {"counters", WL_COUNTERS}, {"queue", WL_QUEUE},
+		{"hotspot", WL_HOT}, {"private", WL_PRIVATE}, {"mix", 31},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(w, names[i].name) == 0)
+			return names[i].mask;
+	fprintf(stderr, "sim: unknown workload %s\n", w);
+	exit(2);
+}
+
+static void print_stats(const struct sim_stats *st)
+{
+	printf("  commits %llu (read-only %llu), aborts %llu, failures %llu (unavailable %llu), "
+	       "max retries %u\n", (unsigned long long)st->commits,
+	       (unsigned long long)st->ro_commits, (unsigned long long)st->aborts,
+	       (unsigned long long)st->fails, (unsigned long long)st->fails_unavail,
+	       st->max_retries);
+	printf("  frames sent %llu lost %llu dup %llu corrupt %llu, crashes %llu, partitions "
+	       "%llu, recoveries %llu, events checked %llu\n",
+	       (unsigned long long)st->frames_sent, (unsigned long long)st->frames_lost,
+	       (unsigned long long)st->frames_dup, (unsigned long long)st->frames_corrupt,
+	       (unsigned long long)st->crashes, (unsigned long long)st->partitions,
+	       (unsigned long long)st->recoveries, (unsigned long long)st->events);
+}
+
+static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay)
+{
+	uint64_t passed = 0, failed = 0, commits = 0, events = 0;
+	uint32_t max_retries = 0;
+	for (uint64_t seed = first; seed < first + count; seed++) {
+		struct sim_cfg cfg;
+		struct sim_stats st;
+		char why[512];
+		sim_cfg_from_seed(&cfg, seed);
+		int bad = sim_run(&cfg, &st, NULL, why, sizeof(why));
+		commits += st.commits;
+		events += st.events;
+		if (st.max_retries > max_retries)
+			max_retries = st.max_retries;
+		if (bad != expect_fail) {
+			failed++;
+			printf("FAIL seed %llu: %s\n  replay: %s SEED=%llu\n",
+			       (unsigned long long)seed, bad ? why : "checkers caught nothing",
+			       replay, (unsigned long long)seed);
+		} else {
+			passed++;
+			if (expect_fail)
+				printf("  seed %llu caught: %s\n", (unsigned long long)seed, why);
+		}
+	}
+	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
+	       "max retries %u\n", (unsigned long long)first,
+	       (unsigned long long)(first + count - 1), (unsigned long long)commits,
+	       (unsigned long long)events, max_retries);
+	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
+	       (unsigned long long)failed);
+	return failed ? 1 : 0;
+}
+
+static void bench_one(const char *name, int wl, int nodes)
+{
+	struct sim_cfg c;
+	sim_cfg_from_seed(&c, 42);
+	c.nodes = nodes;
+	c.workloads = wl;
+	c.faults = 0;
+	c.bench = true;
+	c.safety_ticks = 1;
+	c.live_ticks = 4000;
+	c.delay_max = 2;
+	c.part_pages = 0;
+	struct sim_stats st;
+	char why[512];
+	if (sim_run(&c, &st, NULL, why, sizeof(why))) {
+		printf("bench %s %d nodes failed: %s\n", name, nodes, why);
+		return;
+	}
+	double commits = (double)st.commits;
+	printf("%-8s %5d %10.4f %9.3f %11.2f %11.2f %11u\n", name, nodes,
+	       commits / (double)c.live_ticks,
+	       (double)st.aborts / (double)(st.aborts + st.commits + 1e-9),
+	       (double)st.frames_sent / commits, (double)st.page_reqs / commits,
+	       st.max_retries);
+}
+
+static void bench(void)
+{
+	printf("sim-bench: %d ticks each, network delay 1-2 ticks, no faults; frames count\n"
+	       "every receiver's copy of a broadcast; the 1-node cluster talks to itself\n", 4000);
+	printf("%-8s %5s %10s %9s %11s %11s %11s\n", "workload", "nodes", "commits/t",
+	       "abort", "frames/c", "pagereq/c", "max-retry");
+	static const int ns[] = {1, 2, 4, 8};
+	for (int i = 0; i < 4; i++)
+		bench_one("disjoint", WL_PRIVATE, ns[i]);
+	for (int i = 0; i < 4; i++)
+		bench_one("hotspot", WL_HOT, ns[i]);
+}
+
+static int soak(long seconds)
+{
+	time_t end = time(NULL) + seconds;
+	uint64_t seed = (uint64_t)time(NULL) * 1000003u, n = 0, failed = 0;
+	printf("sim-soak: %ld s from seed %llu\n", seconds, (unsigned long long)seed);
+	while (time(NULL) < end) {
+		struct sim_cfg cfg;
+		char why[512];
+		sim_cfg_from_seed(&cfg, seed);
+		if (sim_run(&cfg, NULL, NULL, why, sizeof(why))) {
+			failed++;
+			printf("FAIL seed %llu: %s\n  replay: make sim SEED=%llu\n",
+			       (unsigned long long)seed, why, (unsigned long long)seed);
+		}
+		seed++;
+		n++;
+	}
+	printf("%llu passed, %llu failed\n", (unsigned long long)(n - failed),
+	       (unsigned long long)failed);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sim_cfg cfg;
+	uint64_t seed = 1, first = 0, count = 0;
+	int nodes = 0, wl = 0, faults = -1;
+	long ticks = 0;
+	bool verbose = false, expect_fail = false, have_seed = false;
+	const char *replay = "make sim";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
+		if (!strcmp(a, "--bench")) { bench(); return 0; }
+		if (!strcmp(a, "--soak")) return soak(atol(v));
+		if (!strcmp(a, "--verbose")) { verbose = true; continue; }
+		if (!strcmp(a, "--expect-fail")) { expect_fail = true; continue; }
+		i++;
+		if (!strcmp(a, "--seed")) { seed = strtoull(v, NULL, 0); have_seed = true; }
+		else if (!strcmp(a, "--first")) first = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--count")) count = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--nodes")) nodes = atoi(v);
+		else if (!strcmp(a, "--workload")) wl = parse_workload(v);
+		else if (!strcmp(a, "--faults")) faults = atoi(v);
+		else if (!strcmp(a, "--ticks")) ticks = atol(v);
+		else if (!strcmp(a, "--replay")) replay = v;
+		else { fprintf(stderr, "sim: unknown option %s\n", a); return 2; }
+	}
+	if (count && !have_seed)
+		return run_range(first, count, expect_fail, replay);
+	sim_cfg_from_seed(&cfg, seed);
+	if (nodes >= 1 && nodes <= SIM_NODES_MAX) cfg.nodes = nodes;
+	if (wl) cfg.workloads = wl;
+	if (faults >= 0) cfg.faults = faults;
+	if (ticks > 0) cfg.safety_ticks = (uint64_t)ticks;
+	cfg.verbose = verbose;
+	struct sim_stats st;
+	uint64_t digest;
+	char why[512];
+	int bad = sim_run(&cfg, &st, &digest, why, sizeof(why));
+	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, loss %.2f, "
+	       "delay <= %u\n", (unsigned long long)seed, cfg.nodes, cfg.workloads, cfg.faults,
+	       cfg.part_pages, cfg.loss, cfg.delay_max);
+	print_stats(&st);
+	printf("digest %016llx\n", (unsigned long long)digest);
+	if (bad)
+		printf("FAIL seed %llu: %s\n", (unsigned long long)seed, why);
+	printf("%d passed, %d failed\n", !bad, bad);
+	return (bad != expect_fail) ? 1 : 0;
+}

@@ -1,0 +1,496 @@
+/*
+ * sim.c: the simulator's environment (dsm/env.h), its network and faults,
+ * and the run loop (see sim.h). One tick: deliver due frames, tick every
+ * node, step every node's workload, draw faults; the checkers run after each
+ * of these events. The safety phase injects faults; the liveness phase heals
+ * them and demands that every transaction finishes within a bound.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/sim/sim.h"
+
+uint64_t sim_rand(uint64_t *s)
+{
+	/* splitmix64: tiny, good enough, and the same on every host */
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+uint32_t sim_below(struct sim *s, uint32_t n)
+{
+	return n ? (uint32_t)(sim_rand(&s->rng) % n) : 0;
+}
+
+bool sim_chance(struct sim *s, double p)
+{
+	return (double)(sim_rand(&s->rng) >> 11) * (1.0 / 9007199254740992.0) < p;
+}
+
+uint64_t sim_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+uint64_t sim_node_hash(struct sim_node *sn, uint32_t page)
+{
+	if (!sn->hash_ok[page]) {
+		sn->hash[page] = sim_hash(sn->mem[page], DSM_PAGE_SIZE);
+		sn->hash_ok[page] = true;
+	}
+	return sn->hash[page];
+}
+
+static void digest_mix(struct sim *s, uint64_t v)
+{
+	s->digest = (s->digest ^ v) * 0x100000001b3ull;
+}
+
+void sim_fail(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int k = snprintf(s->why, sizeof(s->why), "tick %llu: ", (unsigned long long)s->now);
+	vsnprintf(s->why + k, sizeof(s->why) - (size_t)k, fmt, ap);
+	va_end(ap);
+	s->failed = true;
+	longjmp(s->panic_jb, 1);
+}
+
+/* --- the network -------------------------------------------------------- */
+
+static bool net_less(const struct sim_frame *a, const struct sim_frame *b)
+{
+	return a->due < b->due || (a->due == b->due && a->order < b->order);
+}
+
+static void net_push(struct sim *s, struct sim_frame *f)
+{
+	uint32_t i = s->nheap++;
+	s->heap[i] = f;
+	while (i > 0 && net_less(s->heap[i], s->heap[(i - 1) / 2])) {
+		struct sim_frame *t = s->heap[i];
+		s->heap[i] = s->heap[(i - 1) / 2];
+		s->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static struct sim_frame *net_pop(struct sim *s)
+{
+	struct sim_frame *top = s->heap[0];
+	s->heap[0] = s->heap[--s->nheap];
+	uint32_t i = 0;
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < s->nheap && net_less(s->heap[l], s->heap[m]))
+			m = l;
+		if (r < s->nheap && net_less(s->heap[r], s->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		struct sim_frame *t = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+static void net_enqueue(struct sim *s, uint16_t src, uint16_t dst, const uint8_t *buf,
+			size_t len)
+{
+	const struct sim_cfg *c = &s->cfg;
+	bool faulty = c->faults && !s->live;
+	s->st.frames_sent++;
+	if (s->cut[src][dst] || (faulty && sim_chance(s, c->loss))) {
+		s->st.frames_lost++;
+		return;
+	}
+	int copies = faulty && sim_chance(s, c->dup) ? 2 : 1;
+	s->st.frames_dup += (uint64_t)(copies - 1);
+	for (int k = 0; k < copies && s->nheap < SIM_NET_MAX; k++) {
+		struct sim_frame *f = malloc(sizeof(*f));
+		f->due = s->now + 1 + sim_below(s, c->delay_max);
+		f->order = s->order_next++;
+		f->src = src;
+		f->dst = dst;
+		f->len = (uint16_t)len;
+		memcpy(f->data, buf, len);
+		if (faulty && sim_chance(s, c->corrupt)) {
+			f->data[sim_below(s, (uint32_t)len)] ^= (uint8_t)(1u + sim_below(s, 255));
+			s->st.frames_corrupt++;
+		}
+		net_push(s, f);
+	}
+}
+
+/* --- the environment of one node ---------------------------------------- */
+
+static void env_send(void *ctx, uint16_t dst, const uint8_t *frame, size_t len)
+{
+	struct sim_node *sn = ctx;
+	struct sim *s = sn->sim;
+	if (len < 12 || len > FRAME_WIRE_MAX)
+		sim_fail(s, "node %u sent a frame of %zu bytes", sn->id, len);
+	uint8_t buf[FRAME_WIRE_MAX];
+	memcpy(buf, frame, len);
+	/* MACs from node ids: 02:00:00:00:00:<id> */
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)dst};
+	memcpy(buf, dst == FRAME_NODE_ALL ? bcast : mac, 6);
+	uint8_t smac[6] = {2, 0, 0, 0, 0, (uint8_t)sn->id};
+	memcpy(buf + 6, smac, 6);
+	if (s->cfg.verbose)
+		printf("%6llu send %2u -> %5u type %2u gtime %llu\n", (unsigned long long)s->now,
+		       sn->id, dst, buf[FRAME_ETH_HDR_LEN + 3],
+		       (unsigned long long)frame_get64(buf + FRAME_ETH_HDR_LEN + 16));
+	if (dst != FRAME_NODE_ALL) {
+		if (dst >= s->nnodes)
+			sim_fail(s, "node %u sent to unknown node %u", sn->id, dst);
+		net_enqueue(s, sn->id, dst, buf, len);
+		return;
+	}
+	for (int i = 0; i < s->nnodes; i++)
+		if (i != sn->id)
+			net_enqueue(s, sn->id, (uint16_t)i, buf, len);
+}
+
+static uint64_t env_now(void *ctx)
+{
+	return ((struct sim_node *)ctx)->sim->now;
+}
+
+static uint32_t env_random(void *ctx)
+{
+	return (uint32_t)sim_rand(&((struct sim_node *)ctx)->rng);
+}
+
+static void env_page_map(void *ctx, uint32_t page)
+{
+	struct sim_node *sn = ctx;
+	if (page >= SIM_PAGES || sn->mapped[page])
+		sim_fail(sn->sim, "node %u maps page %u twice or out of range", sn->id, page);
+	sn->mapped[page] = true;
+	memset(sn->mem[page], 0, DSM_PAGE_SIZE);
+	sn->prot[page] = DSM_PROT_NONE;
+	sn->hash_ok[page] = false;
+}
+
+static void env_page_unmap(void *ctx, uint32_t page)
+{
+	struct sim_node *sn = ctx;
+	if (page >= SIM_PAGES || !sn->mapped[page])
+		sim_fail(sn->sim, "node %u unmaps unmapped page %u", sn->id, page);
+	sn->mapped[page] = false;
+	memset(sn->mem[page], 0xAA, DSM_PAGE_SIZE);  /* poison: stale reads show */
+	sn->prot[page] = DSM_PROT_NONE;
+	sn->hash_ok[page] = false;
+}
+
+static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
+{
+	struct sim_node *sn = ctx;
+	if (page >= SIM_PAGES || !sn->mapped[page])
+		sim_fail(sn->sim, "node %u protects unmapped page %u", sn->id, page);
+	sn->prot[page] = (uint8_t)prot;
+}
+
+static void env_page_copy(void *ctx, uint32_t page, enum dsm_copy dir, uint8_t *buf)
+{
+	struct sim_node *sn = ctx;
+	if (page >= SIM_PAGES || !sn->mapped[page])
+		sim_fail(sn->sim, "node %u copies unmapped page %u", sn->id, page);
+	if (dir == DSM_COPY_OUT) {
+		memcpy(buf, sn->mem[page], DSM_PAGE_SIZE);
+	} else {
+		memcpy(sn->mem[page], buf, DSM_PAGE_SIZE);
+		sn->hash_ok[page] = false;
+	}
+}
+
+static void env_wake(void *ctx)
+{
+	((struct sim_node *)ctx)->wake = true;
+}
+
+static void env_panic(void *ctx, const char *file, int line, const char *expr)
+{
+	struct sim_node *sn = ctx;
+	sim_fail(sn->sim, "node %u: ASSERT %s at %s:%d", sn->id, expr, file, line);
+}
+
+static const struct dsm_env sim_env = {
+	.send = env_send, .now = env_now, .random = env_random,
+	.page_map = env_page_map, .page_unmap = env_page_unmap,
+	.page_protect = env_page_protect, .page_copy = env_page_copy,
+	.wake = env_wake, .panic = env_panic, .observe = check_observe,
+};
+
+/* --- nodes: boot, crash, restart ---------------------------------------- */
+
+static void node_boot(struct sim *s, struct sim_node *sn)
+{
+	memset(sn->mapped, 0, sizeof(sn->mapped));
+	memset(sn->prot, 0, sizeof(sn->prot));
+	memset(sn->hash_ok, 0, sizeof(sn->hash_ok));
+	memset(sn->prev_known, 0, sizeof(sn->prev_known));
+	sn->prev_gtime = 0;
+	sn->up = true;
+	sn->wake = false;
+	sn->busy = false;
+	sn->next_op_at = s->now + sim_below(s, 4);
+	sn->rng = sim_rand(&s->rng);
+	sn->incarnation++;
+	struct dsm_config c = {.id = sn->id, .cluster = 7, .manager = sn->id == 0,
+			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages};
+	dsm_init(sn->dsm, &sim_env, sn, &c);
+}
+
+static void node_crash(struct sim *s, struct sim_node *sn)
+{
+	sn->up = false;
+	s->st.crashes++;
+	check_crash(s, sn);
+	sn->restart_at = s->now + 30 + sim_below(s, 120);
+	if (s->cfg.verbose)
+		printf("%6llu crash node %u\n", (unsigned long long)s->now, sn->id);
+}
+
+/* --- faults ------------------------------------------------------------- */
+
+static void faults_heal(struct sim *s)
+{
+	memset(s->cut, 0, sizeof(s->cut));
+}
+
+static void faults_partition(struct sim *s)
+{
+	faults_heal(s);
+	uint32_t side = 0;
+	for (int i = 0; i < s->nnodes; i++)
+		side |= sim_below(s, 2) << i;
+	bool one_way = sim_below(s, 3) == 0;
+	for (int a = 0; a < s->nnodes; a++)
+		for (int b = 0; b < s->nnodes; b++)
+			if (((side >> a) & 1) && !((side >> b) & 1)) {
+				s->cut[a][b] = true;
+				s->cut[b][a] = !one_way;
+			}
+	s->heal_at = s->now + 20 + sim_below(s, 150);
+	s->st.partitions++;
+}
+
+static void faults_step(struct sim *s)
+{
+	if (!s->cfg.faults || s->live)
+		return;
+	if (s->heal_at && s->now >= s->heal_at) {
+		faults_heal(s);
+		s->heal_at = 0;
+	} else if (!s->heal_at && sim_chance(s, 0.004)) {
+		faults_partition(s);
+	}
+	int down = 0;
+	for (int i = 0; i < s->nnodes; i++)
+		down += !s->node[i]->up;
+	for (int i = 1; i < s->nnodes; i++) {
+		struct sim_node *sn = s->node[i];
+		if (!sn->up && s->now >= sn->restart_at)
+			node_boot(s, sn);
+		else if (sn->up && down * 2 < s->nnodes - 1 && sim_chance(s, 0.0004)) {
+			node_crash(s, sn);
+			down++;
+		}
+	}
+}
+
+/* --- the run loop ------------------------------------------------------- */
+
+static void run_deliver(struct sim *s)
+{
+	for (uint32_t k = 0; k < SIM_NET_MAX && s->nheap && s->heap[0]->due <= s->now; k++) {
+		struct sim_frame *f = net_pop(s);
+		s->delivering = f;
+		struct sim_node *sn = s->node[f->dst];
+		if (sn->up && !s->cut[f->src][f->dst]) {
+			digest_mix(s, sim_hash(f->data, f->len) ^ ((uint64_t)f->dst << 48));
+			s->st.frames_delivered++;
+			dsm_frame_in(sn->dsm, f->data, f->len);
+			check_event(s, sn);
+		}
+		s->delivering = NULL;
+		free(f);
+	}
+}
+
+void work_step(struct sim *s, struct sim_node *sn);
+
+static void run_tick(struct sim *s)
+{
+	run_deliver(s);
+	uint32_t first = sim_below(s, (uint32_t)s->nnodes);
+	for (int k = 0; k < s->nnodes; k++) {
+		struct sim_node *sn = s->node[(first + (uint32_t)k) % (uint32_t)s->nnodes];
+		if (!sn->up)
+			continue;
+		dsm_tick(sn->dsm);
+		check_event(s, sn);
+		work_step(s, sn);
+		check_event(s, sn);
+	}
+	faults_step(s);
+	digest_mix(s, s->now);
+}
+
+static void run_enter_live(struct sim *s)
+{
+	s->live = true;
+	faults_heal(s);
+	s->heal_at = 0;
+	for (int i = 0; i < s->nnodes; i++) {
+		struct sim_node *sn = s->node[i];
+		if (!sn->up)
+			node_boot(s, sn);
+		if (sn->busy && sn->op.start < s->now)
+			sn->op.start = s->now;
+	}
+}
+
+static void run_liveness_check(struct sim *s)
+{
+	for (int i = 0; i < s->nnodes; i++) {
+		struct sim_node *sn = s->node[i];
+		if (sn->up && sn->busy && s->now - sn->op.start > s->cfg.live_bound)
+			sim_fail(s, "liveness: node %u op %u pending for %llu ticks (txn state %d, "
+				 "retries %u, gtime %llu, recovering %d)", sn->id, sn->op.kind,
+				 (unsigned long long)(s->now - sn->op.start),
+				 txn_state(sn->dsm), sn->op.retries,
+				 (unsigned long long)sn->dsm->gtime, sn->dsm->recovering);
+		if (sn->up && sn->dsm->mode != DSM_ACTIVE && s->now - s->cfg.safety_ticks > 200)
+			sim_fail(s, "liveness: node %u never joined", sn->id);
+	}
+}
+
+static void run_setup(struct sim *s, const struct sim_cfg *cfg)
+{
+	s->cfg = *cfg;
+	s->rng = cfg->seed * 0x2545F4914F6CDD1Dull + 1;
+	s->nnodes = cfg->nodes;
+	s->digest = 0xcbf29ce484222325ull;
+	s->heap = calloc(SIM_NET_MAX, sizeof(*s->heap));
+	check_init(s);
+	for (int i = 0; i < s->nnodes; i++) {
+		struct sim_node *sn = calloc(1, sizeof(*sn));
+		sn->sim = s;
+		sn->id = (uint16_t)i;
+		sn->dsm = calloc(1, sizeof(*sn->dsm));
+		s->node[i] = sn;
+	}
+	for (int i = 0; i < s->nnodes; i++)
+		node_boot(s, s->node[i]);
+}
+
+static void run_teardown(struct sim *s)
+{
+	free(s->delivering);
+	while (s->nheap)
+		free(net_pop(s));
+	free(s->heap);
+	for (int i = 0; i < s->nnodes; i++) {
+		free(s->node[i]->dsm);
+		free(s->node[i]);
+	}
+	check_free(s);
+}
+
+static void run_collect(struct sim *s)
+{
+	for (int i = 0; i < s->nnodes; i++) {
+		struct dsm_node *d = s->node[i]->dsm;
+		s->st.page_reqs += d->stats.page_reqs;
+		s->st.recoveries += d->stats.recoveries;
+	}
+}
+
+/* --verbose: the state of every node and of the manager after a failure. */
+static void sim_dump(struct sim *s)
+{
+	const struct dsm_mgr *g = &s->node[0]->dsm->mgr;
+	printf("manager: time %llu held %d holder %u grant %u txn %u lease_end %llu "
+	       "grants %u revoked %u decided %u\n", (unsigned long long)g->time, g->held,
+	       g->holder, g->grant, g->holder_txn, (unsigned long long)g->lease_end,
+	       g->n_grants, g->n_revoked, g->n_decided);
+	for (int i = 0; i < s->nnodes; i++) {
+		const struct sim_node *sn = s->node[i];
+		const struct dsm_node *d = sn->dsm;
+		const struct dsm_waiter *w = &g->wait[i];
+		printf("node %2d up %d mode %u gtime %llu seen %llu rec %d txn %u seq %u granted %d "
+		       "grant %u/%llu starving %d aborts %u fetch %d/%u start %llu stale %u rej %u wait %d/%d/%u busy %d\n",
+		       i, sn->up, d->mode, (unsigned long long)d->gtime,
+		       (unsigned long long)d->seen, d->recovering, d->txn.status, d->txn.seq,
+		       d->txn.granted, d->txn.grant, (unsigned long long)d->txn.grant_t,
+		       d->txn.starving, d->txn.aborts, d->fetch.active, d->fetch.page, (unsigned long long)d->fetch.start, d->stats.stale_replies, d->stats.pages_rejected,
+		       w->waiting, w->starving, w->txn, sn->busy);
+	}
+}
+
+int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest, char *why,
+	    size_t whylen)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	if (setjmp(s->panic_jb) == 0) {
+		run_setup(s, cfg);
+		uint64_t end = cfg->safety_ticks + cfg->live_ticks;
+		for (s->now = 1; s->now <= end; s->now++) {
+			if (s->now == cfg->safety_ticks)
+				run_enter_live(s);
+			run_tick(s);
+			if (s->live && !cfg->bench)
+				run_liveness_check(s);
+		}
+		if (!cfg->bench)
+			work_final_check(s);
+	}
+	if (s->failed && cfg->verbose)
+		sim_dump(s);
+	run_collect(s);
+	int failed = s->failed;
+	if (why)
+		snprintf(why, whylen, "%s", s->why);
+	if (out)
+		*out = s->st;
+	if (digest)
+		*digest = s->digest;
+	run_teardown(s);
+	free(s);
+	return failed ? 1 : 0;
+}
+
+/* Everything about a run is drawn from its seed, so `make sim SEED=n` replays. */
+void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
+{
+	uint64_t r = seed ^ 0xA5A5A5A55A5A5A5Aull;
+	memset(c, 0, sizeof(*c));
+	c->seed = seed;
+	static const int sizes[] = {2, 2, 3, 3, 4, 4, 5, 6, 8, 16};
+	c->nodes = sizes[sim_rand(&r) % 10];
+	c->workloads = (int)(sim_rand(&r) % 31) + 1;
+	c->faults = sim_rand(&r) % 8 != 0;
+	c->safety_ticks = 300;
+	c->live_ticks = 1400;
+	c->live_new_ops = 500;
+	c->live_bound = 900;
+	c->part_pages = 1 + (uint32_t)(sim_rand(&r) % 4);
+	c->loss = 0.02 + (double)(sim_rand(&r) % 8) / 100.0;
+	c->dup = 0.02;
+	c->corrupt = 0.01;
+	c->delay_max = 1 + (uint32_t)(sim_rand(&r) % 6);
+}

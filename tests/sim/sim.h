@@ -1,0 +1,181 @@
+/*
+ * sim.h: the deterministic cluster simulator. N nodes of the unchanged
+ * protocol core (dsm/, txn/) in one process, driven by one 64-bit seed:
+ * a network that loses, duplicates, delays, reorders and corrupts frames and
+ * partitions the cluster (one-way too), crashes and restarts nodes, and
+ * workloads that touch heap memory only through each node's page permission
+ * table and the core's access-fault callback, as the MMU does in the kernel.
+ *
+ *   sim.c     the environment (env.h), network, faults, the run loop
+ *   work.c    workloads: bank (opacity), counters, queue, hot spot
+ *   check.c   the truth (every committed version) and the checkers, run
+ *             after every event
+ *   main.c    command line: one seed, a range of seeds, bench, soak
+ *
+ * Everything random comes from the seed; nothing reads the clock. A run is
+ * one function call that returns pass/fail, so many seeds run in one process.
+ */
+#ifndef PLURIX_TESTS_SIM_H
+#define PLURIX_TESTS_SIM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dsm/dsm.h"
+
+#define SIM_NODES_MAX  16
+#define SIM_PAGES      32
+#define SIM_NET_MAX    65536   /* frames in flight */
+
+/* Heap layout shared by the workloads (page numbers). */
+enum {
+	SIM_PG_BANK = 0, SIM_BANK_PAGES = 4, SIM_BANK_ACCOUNTS = 24,
+	SIM_PG_COUNT = 4,                 /* shared counter */
+	SIM_PG_PRIV = 5,                  /* 5..20: one private page per node */
+	SIM_PG_QHDR = 21, SIM_PG_QSLOTS = 22, SIM_Q_PAGES = 2,
+	SIM_PG_HOT = 24
+};
+#define SIM_Q_CAP (SIM_Q_PAGES * 512u)
+
+enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE = 16 };
+enum sim_op_kind { OP_NONE, OP_TRANSFER, OP_AUDIT, OP_COUNT, OP_PRIVATE, OP_ENQ, OP_DEQ,
+		   OP_HOT };
+
+struct sim_op {
+	uint8_t kind;
+	uint32_t a, b;
+	int64_t amount;
+	uint64_t value;        /* enqueued value; dequeued value of the last run */
+	bool got;              /* dequeue found an element */
+	uint64_t start;        /* tick the unit of work began */
+	uint32_t retries;
+};
+
+struct sim_cfg {
+	uint64_t seed;
+	int nodes;
+	int workloads;         /* enum sim_wl mask */
+	int faults;            /* 0 none, 1 mixed */
+	uint64_t safety_ticks, live_ticks, live_new_ops, live_bound;
+	uint32_t part_pages;   /* Commit frame split, small to exercise parts */
+	double loss, dup, corrupt;
+	uint32_t delay_max;
+	bool verbose;
+	bool bench;            /* no faults, steady load, count only */
+};
+
+struct sim;
+
+struct sim_node {
+	struct sim *sim;
+	uint16_t id;
+	bool up;
+	uint32_t incarnation;
+	uint64_t restart_at;
+	struct dsm_node *dsm;
+	uint8_t mem[SIM_PAGES][DSM_PAGE_SIZE];
+	bool mapped[SIM_PAGES];
+	uint8_t prot[SIM_PAGES];
+	uint64_t hash[SIM_PAGES];
+	bool hash_ok[SIM_PAGES];
+	uint64_t rng;
+	bool wake;
+	bool busy;              /* an op is in progress */
+	uint64_t next_op_at;
+	struct sim_op op;
+	jmp_buf jb;
+	/* checker memory: values seen before, to prove they only grow */
+	uint64_t prev_gtime;
+	uint64_t prev_known[SIM_PAGES];
+	/* counts */
+	uint32_t ops_committed, ops_failed, runs;
+};
+
+struct sim_frame {
+	uint64_t due, order;
+	uint16_t src, dst, len;
+	uint8_t data[FRAME_WIRE_MAX];
+};
+
+struct truth_ver {
+	uint64_t t;
+	uint64_t tick;        /* when it was decided */
+	uint64_t hash;
+	uint16_t writer;
+	bool known;           /* hash known (the committer was up at the decision) */
+	bool lost;            /* its owner crashed: nobody can serve it */
+};
+
+struct truth_page {
+	struct truth_ver *v;
+	uint32_t n, cap;
+};
+
+struct sim_stats {
+	uint64_t frames_sent, frames_lost, frames_dup, frames_corrupt, frames_delivered;
+	uint64_t commits, ro_commits, aborts, fails, fails_unavail, runs, crashes, partitions;
+	uint64_t page_reqs, recoveries;
+	uint32_t max_retries;
+	uint64_t events;
+};
+
+struct sim {
+	struct sim_cfg cfg;
+	uint64_t rng;
+	uint64_t now;
+	uint64_t digest;
+	int nnodes;
+	struct sim_node *node[SIM_NODES_MAX];
+	struct sim_frame **heap;   /* min-heap by (due, order) */
+	uint32_t nheap;
+	struct sim_frame *delivering;  /* freed by teardown if a check fails in it */
+	uint64_t order_next;
+	bool cut[SIM_NODES_MAX][SIM_NODES_MAX];  /* cut[a][b]: a's frames do not reach b */
+	uint64_t heal_at;
+	bool live;                 /* liveness phase: faults healed */
+	/* truth */
+	struct truth_page truth[SIM_PAGES];
+	uint8_t truth_mem[SIM_PAGES][DSM_PAGE_SIZE];
+	bool truth_unknown[SIM_PAGES];
+	uint64_t tally_count, tally_hot, tally_priv[SIM_NODES_MAX];
+	uint64_t *enq, *deq;
+	uint32_t nenq, ndeq, capq;
+	struct sim_stats st;
+	/* failure */
+	bool failed;
+	char why[512];
+	jmp_buf panic_jb;
+};
+
+/* sim.c */
+uint64_t sim_rand(uint64_t *s);
+uint32_t sim_below(struct sim *s, uint32_t n);
+bool sim_chance(struct sim *s, double p);
+void sim_fail(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest,
+	    char *why, size_t whylen);
+void sim_cfg_from_seed(struct sim_cfg *cfg, uint64_t seed);
+uint64_t sim_hash(const uint8_t *p, size_t n);
+uint64_t sim_node_hash(struct sim_node *sn, uint32_t page);
+
+/* work.c: accessors and workloads */
+uint64_t sim_load(struct sim_node *sn, uint32_t page, uint32_t off);
+void sim_store(struct sim_node *sn, uint32_t page, uint32_t off, uint64_t v);
+void work_pick(struct sim *s, struct sim_node *sn);
+void work_body(struct sim_node *sn);
+bool work_readonly(const struct sim_op *op);
+void work_tally(struct sim *s, const struct sim_op *op, uint16_t node);
+void work_final_check(struct sim *s);
+
+/* check.c */
+void check_init(struct sim *s);
+void check_free(struct sim *s);
+void check_event(struct sim *s, struct sim_node *sn);
+void check_observe(void *ctx, const struct dsm_obs_event *ev);
+void check_crash(struct sim *s, struct sim_node *sn);
+const struct truth_ver *check_truth_at(struct sim *s, uint32_t page, uint64_t t);
+const struct truth_ver *check_latest(struct sim *s, uint32_t page);
+bool check_lost_since(struct sim *s, uint32_t page, uint64_t tick);
+
+#endif

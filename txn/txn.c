@@ -1,0 +1,357 @@
+/*
+ * txn.c: a node's transaction (txn.h) and the client side of the commit
+ * token (proto.h, 3 and 5). Owns struct txn: the access set (pages mapped
+ * in this transaction), the write set with one shadow per written page, the
+ * token request, the grant, and the retry counter of the unit of work.
+ *
+ * Rules: the first write to a page copies it to a shadow before the page
+ * becomes writable; an abort puts every shadow back; a commit frees them.
+ * Outside a transaction every page is protected NONE. COMMITTING is left only
+ * by the manager's word (Commit, CommitAck, CommitReject) or a foreign
+ * commit at our time, never by a timeout: the decision may already stand.
+ */
+#include "dsm/dsm.h"
+#include "dsm/lib.h"
+
+enum txn_status txn_state(const struct dsm_node *n)
+{
+	return (enum txn_status)n->txn.status;
+}
+
+int txn_error(const struct dsm_node *n)
+{
+	return n->txn.err;
+}
+
+bool txn_touches(const struct dsm_node *n, uint32_t page)
+{
+	return n->page[page].access != 0;
+}
+
+const uint8_t *txn_shadow_of(const struct dsm_node *n, uint32_t page)
+{
+	uint8_t s = n->page[page].shadow;
+	return s ? n->txn.shadow[s - 1u] : NULL;
+}
+
+static void txn_send_token_req(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	struct dsm_msg m = {.type = DSM_MSG_TOKEN_REQ, .id = x->seq, .flags = x->starving};
+	dsm_send(n, n->manager, &m);
+	x->next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
+}
+
+static void txn_send_return(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	struct dsm_msg m = {.type = DSM_MSG_TOKEN_RETURN, .id = x->seq,
+			    .grant = x->granted ? x->grant : 0};
+	dsm_send(n, n->manager, &m);
+	x->granted = false;
+}
+
+/* Leave the transaction: every touched page back to NONE, sets emptied. */
+static void txn_release_pages(struct dsm_node *n, bool restore)
+{
+	struct txn *x = &n->txn;
+	for (uint32_t i = 0; i < x->nwrite; i++) {
+		struct dsm_page *pg = &n->page[x->wpage[i]];
+		if (restore && pg->state != DSM_ABSENT)
+			n->env->page_copy(n->env_ctx, x->wpage[i], DSM_COPY_IN, x->shadow[i]);
+		pg->shadow = 0;
+	}
+	for (uint32_t i = 0; i < x->naccess; i++) {
+		struct dsm_page *pg = &n->page[x->access[i]];
+		pg->access = 0;
+		if (pg->state != DSM_ABSENT)
+			n->env->page_protect(n->env_ctx, x->access[i], DSM_PROT_NONE);
+	}
+	x->naccess = 0;
+	x->nwrite = 0;
+}
+
+/* End the attempt as ABORTED or FAILED; give back a token we wait for. */
+static void txn_end(struct dsm_node *n, enum txn_status how, int err)
+{
+	struct txn *x = &n->txn;
+	bool asked = x->status == TXN_WAIT_TOKEN || x->status == TXN_TOKEN_FIRST ||
+		     x->granted;
+	txn_release_pages(n, true);
+	if (asked)
+		txn_send_return(n);
+	x->status = (uint8_t)how;
+	x->err = (int8_t)err;
+	if (how == TXN_ABORTED) {
+		x->aborts++;
+		x->n_aborts++;
+		if (x->aborts > x->max_aborts)
+			x->max_aborts = x->aborts;
+		struct dsm_obs_event ev = {.kind = DSM_OBS_ABORT};
+		dsm_observe(n, &ev);
+	} else {
+		x->n_failed++;
+	}
+	n->env->wake(n->env_ctx);
+}
+
+static bool txn_live(const struct txn *x)
+{
+	return x->status == TXN_TOKEN_FIRST || x->status == TXN_RUNNING ||
+	       x->status == TXN_WAIT_TOKEN || x->status == TXN_COMMITTING;
+}
+
+int txn_begin(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (txn_live(x) || n->mode != DSM_ACTIVE)
+		return TXN_ESTATE;
+	if (x->status != TXN_ABORTED)
+		x->aborts = 0;
+	x->seq++;
+	x->granted = false;
+	x->err = 0;
+	x->starving = x->aborts >= DSM_STARVE_AFTER;
+	if (!x->starving) {
+		x->status = TXN_RUNNING;
+		return TXN_OK;
+	}
+	x->n_starving++;
+	x->status = TXN_TOKEN_FIRST;
+	x->wait_start = dsm_now(n);
+	if (dsm_is_current(n))
+		txn_send_token_req(n);
+	dsm_drain(n);
+	return TXN_EWAIT;
+}
+
+void txn_abort(struct dsm_node *n)
+{
+	if (txn_live(&n->txn) && n->txn.status != TXN_COMMITTING) {
+		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+		dsm_drain(n);
+	}
+}
+
+void txn_rewind(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (x->status != TXN_RUNNING)
+		return;
+	for (uint32_t i = 0; i < x->nwrite; i++)
+		n->env->page_copy(n->env_ctx, x->wpage[i], DSM_COPY_IN, x->shadow[i]);
+}
+
+/* The access fault on a present page: record it, shadow a first write. */
+int txn_access(struct dsm_node *n, uint32_t page, bool write)
+{
+	struct txn *x = &n->txn;
+	struct dsm_page *pg = &n->page[page];
+	if (!pg->access) {
+		if (x->naccess == DSM_RSET_MAX) {
+			txn_fail(n, TXN_ETOOBIG);
+			return DSM_ETOOBIG;
+		}
+		x->access[x->naccess++] = page;
+		pg->access = 1;
+	}
+	if (write && !pg->shadow) {
+		if (x->nwrite == DSM_WSET_MAX) {
+			txn_fail(n, TXN_ETOOBIG);
+			return DSM_ETOOBIG;
+		}
+		uint32_t i = x->nwrite++;
+		x->wpage[i] = page;
+		n->env->page_copy(n->env_ctx, page, DSM_COPY_OUT, x->shadow[i]);
+		pg->shadow = (uint8_t)(i + 1u);
+	}
+	n->env->page_protect(n->env_ctx, page, pg->shadow ? DSM_PROT_WRITE : DSM_PROT_READ);
+	return DSM_OK;
+}
+
+static void txn_send_commit_req(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	uint32_t per = n->cfg.part_pages;
+	uint32_t nparts = (x->nwrite + per - 1u) / per;
+	uint8_t body[4u * DSM_WSET_MAX];
+	for (uint32_t part = 0; part < nparts; part++) {
+		uint32_t first = part * per;
+		uint32_t k = x->nwrite - first < per ? x->nwrite - first : per;
+		dsm_put_pages(body, x->wpage + first, k);
+		struct dsm_msg m = {.type = DSM_MSG_COMMIT_REQ, .grant = x->grant,
+				    .part = (uint8_t)part, .nparts = (uint8_t)nparts,
+				    .count = (uint16_t)k, .body = body};
+		dsm_send(n, n->manager, &m);
+	}
+	x->next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
+}
+
+static void txn_enter_committing(struct dsm_node *n)
+{
+	n->txn.status = TXN_COMMITTING;
+	txn_send_commit_req(n);
+}
+
+int txn_commit(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (x->status != TXN_RUNNING)
+		return TXN_ESTATE;
+	if (x->nwrite == 0) {
+		txn_release_pages(n, false);
+		if (x->granted)
+			txn_send_return(n);
+		x->status = TXN_COMMITTED;
+		x->n_commits++;
+		dsm_drain(n);
+		return TXN_OK;
+	}
+	if (x->granted && n->gtime == x->grant_t) {
+		txn_enter_committing(n);
+	} else {
+		x->status = TXN_WAIT_TOKEN;
+		x->wait_start = dsm_now(n);
+		if (!x->granted && dsm_is_current(n))
+			txn_send_token_req(n);
+	}
+	dsm_drain(n);
+	return TXN_EWAIT;
+}
+
+/* Our time moved: a grant for it lets us go on; a grant behind it is dead. */
+void txn_caught_up(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (!x->granted || x->status == TXN_COMMITTING)
+		return;
+	if (n->gtime > x->grant_t) {
+		x->granted = false;
+		x->next_send = dsm_now(n);
+		return;
+	}
+	if (n->gtime != x->grant_t || n->recovering)
+		return;
+	if (x->status == TXN_WAIT_TOKEN) {
+		txn_enter_committing(n);
+	} else if (x->status == TXN_TOKEN_FIRST) {
+		x->status = TXN_RUNNING;
+		x->next_send = dsm_now(n) + DSM_KEEP_TICKS;
+		n->env->wake(n->env_ctx);
+	}
+}
+
+void txn_on_grant(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct txn *x = &n->txn;
+	if (m->src != n->manager)
+		return;
+	dsm_note_time(n, m->v);
+	if (x->granted && x->grant == m->grant)
+		return;
+	bool wanted = m->id == x->seq && !x->granted && m->v >= n->gtime &&
+		      (x->status == TXN_WAIT_TOKEN || x->status == TXN_TOKEN_FIRST);
+	if (!wanted) {
+		struct dsm_msg r = {.type = DSM_MSG_TOKEN_RETURN, .id = m->id, .grant = m->grant};
+		dsm_send(n, n->manager, &r);
+		return;
+	}
+	x->granted = true;
+	x->grant = m->grant;
+	x->grant_t = m->v;
+	txn_caught_up(n);
+}
+
+void txn_on_commit_reject(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct txn *x = &n->txn;
+	if (m->src != n->manager || x->status != TXN_COMMITTING || m->grant != x->grant)
+		return;
+	x->granted = false;
+	txn_end(n, TXN_ABORTED, TXN_EABORTED);
+}
+
+/* 3.5: called by gtime.c after it made the written pages ours at t. */
+bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t)
+{
+	struct txn *x = &n->txn;
+	if (x->status != TXN_COMMITTING || x->grant != grant)
+		return false;
+	txn_release_pages(n, false);
+	x->granted = false;
+	x->status = TXN_COMMITTED;
+	x->n_commits++;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_COMMITTED, .t = t};
+	dsm_observe(n, &ev);
+	n->env->wake(n->env_ctx);
+	return true;
+}
+
+/* Another node's commit at t (or a recovery to t) was applied here. */
+void txn_foreign_commit(struct dsm_node *n, uint64_t t)
+{
+	struct txn *x = &n->txn;
+	if (x->status == TXN_COMMITTING && t > x->grant_t) {
+		x->granted = false;
+		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+		return;
+	}
+	if (x->granted && t > x->grant_t && x->status != TXN_COMMITTING) {
+		x->granted = false;
+		x->next_send = dsm_now(n);
+	}
+}
+
+void txn_conflict(struct dsm_node *n)
+{
+	if (txn_live(&n->txn))
+		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+}
+
+void txn_fail(struct dsm_node *n, int err)
+{
+	if (txn_live(&n->txn))
+		txn_end(n, TXN_FAILED, err);
+}
+
+/* A starving holder blocked on a fetch for long (its owner may be gone)
+ * gives the token back and waits for the page without it, so one lost page
+ * cannot stop every commit; the fetch goes on, and the transaction asks for
+ * the token again at once, still starving (proto.h, 5). */
+static void txn_yield_token(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	txn_rewind(n);
+	txn_send_return(n);
+	x->status = TXN_TOKEN_FIRST;
+	x->wait_start = dsm_now(n);
+	x->next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
+	x->n_yields++;
+}
+
+void txn_tick(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	uint64_t now = dsm_now(n);
+	bool waiting = x->status == TXN_WAIT_TOKEN || x->status == TXN_TOKEN_FIRST;
+	if (waiting && now - x->wait_start >= DSM_TOKEN_WAIT_TICKS) {
+		txn_fail(n, TXN_ENOTOKEN);
+		return;
+	}
+	if (x->status == TXN_RUNNING && x->granted && n->fetch.active &&
+	    now - n->fetch.start >= DSM_HOLD_FETCH_TICKS) {
+		txn_yield_token(n);
+		return;
+	}
+	if (now < x->next_send || !dsm_is_current(n))
+		return;
+	if (waiting && !x->granted) {
+		txn_send_token_req(n);
+	} else if (x->status == TXN_RUNNING && x->starving && x->granted) {
+		struct dsm_msg m = {.type = DSM_MSG_TOKEN_KEEP, .grant = x->grant};
+		dsm_send(n, n->manager, &m);
+		x->next_send = now + DSM_KEEP_TICKS;
+	} else if (x->status == TXN_COMMITTING) {
+		txn_send_commit_req(n);
+	}
+}

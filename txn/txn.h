@@ -1,0 +1,95 @@
+/*
+ * txn.h: transactions on the distributed heap (the client side of proto.h's
+ * sequences 3 and 5). Owns a node's running transaction: its access set, its
+ * write set with the shadow of every written page, its token request and its
+ * commit. Every unit of work runs as one transaction:
+ *
+ *   txn_begin(n)            TXN_OK: run the body now; TXN_EWAIT: wait for
+ *                           env->wake, then txn_state() is RUNNING (a starving
+ *                           transaction waits for the token first).
+ *   ... the body touches heap pages; each first access faults into dsm_fault()
+ *   txn_commit(n)           TXN_OK: committed (read-only); TXN_EWAIT: wait
+ *                           for wake, then txn_state() says COMMITTED/ABORTED.
+ *   txn_state(n), txn_error(n)  after ABORTED: begin again (the retry counter
+ *                           of the unit of work grows); after FAILED: the
+ *                           error (DSM_EUNAVAIL, TXN_ENOTOKEN, TXN_ETOOBIG).
+ *   txn_rewind(n)           restore every written page from its shadow but
+ *                           keep the transaction: for an environment that
+ *                           re-runs a body from the start after it waited
+ *                           (the simulator), instead of blocking a thread.
+ *
+ * Must not touch the network or pages except through dsm/ and env.h.
+ */
+#ifndef PLURIX_TXN_TXN_H
+#define PLURIX_TXN_TXN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dsm/param.h"
+
+struct dsm_node;
+struct dsm_msg;
+
+enum txn_status {
+	TXN_IDLE = 0,
+	TXN_TOKEN_FIRST, /* starving: waiting for the token before running */
+	TXN_RUNNING,
+	TXN_WAIT_TOKEN,  /* body done, writes pending: waiting for the grant */
+	TXN_COMMITTING,  /* CommitReq sent: the manager decides */
+	TXN_COMMITTED,
+	TXN_ABORTED,
+	TXN_FAILED
+};
+
+enum txn_result {
+	TXN_OK = 0,
+	TXN_EWAIT = 1,
+	TXN_EABORTED = -1,
+	TXN_ENOTOKEN = -2,  /* the token manager did not answer in time */
+	TXN_ETOOBIG = -3,   /* more pages than DSM_RSET_MAX / DSM_WSET_MAX */
+	TXN_ESTATE = -4     /* called in the wrong state */
+};
+
+/* A node's transaction. Lives in struct dsm_node; fields are the core's. */
+struct txn {
+	uint8_t status;         /* enum txn_status */
+	int8_t err;             /* FAILED: why */
+	bool starving;          /* this attempt runs under the token */
+	bool granted;           /* we hold grant `grant` for time grant_t */
+	uint32_t seq;           /* attempt id in TokenReq (fresh per attempt) */
+	uint32_t aborts;        /* aborts of the current unit of work */
+	uint32_t grant;
+	uint64_t grant_t;
+	uint64_t next_send;     /* retransmission of TokenReq/CommitReq/Keep */
+	uint64_t wait_start;    /* since when we wait for the token */
+	uint32_t naccess;
+	uint32_t access[DSM_RSET_MAX];  /* pages touched: mapped in this txn */
+	uint32_t nwrite;
+	uint32_t wpage[DSM_WSET_MAX];   /* written pages; shadow[i] is wpage[i]'s */
+	uint8_t shadow[DSM_WSET_MAX][DSM_PAGE_SIZE];
+	/* counters */
+	uint32_t n_commits, n_aborts, n_failed, n_starving, n_yields, max_aborts;
+};
+
+int txn_begin(struct dsm_node *n);
+int txn_commit(struct dsm_node *n);
+void txn_abort(struct dsm_node *n);
+void txn_rewind(struct dsm_node *n);
+enum txn_status txn_state(const struct dsm_node *n);
+int txn_error(const struct dsm_node *n);
+
+/* Called by dsm/ only. */
+int txn_access(struct dsm_node *n, uint32_t page, bool write);
+bool txn_touches(const struct dsm_node *n, uint32_t page);
+void txn_conflict(struct dsm_node *n);
+void txn_fail(struct dsm_node *n, int err);
+bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t);
+void txn_foreign_commit(struct dsm_node *n, uint64_t t);
+void txn_caught_up(struct dsm_node *n);
+void txn_tick(struct dsm_node *n);
+void txn_on_grant(struct dsm_node *n, const struct dsm_msg *m);
+void txn_on_commit_reject(struct dsm_node *n, const struct dsm_msg *m);
+const uint8_t *txn_shadow_of(const struct dsm_node *n, uint32_t page);
+
+#endif
