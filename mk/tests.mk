@@ -19,5 +19,7 @@ all: $(UNIT_BIN)
 test-unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-test: all
+# deps first: on a fresh machine `all` needs the packages tools/deps installs.
+test: deps
+	@$(MAKE) --no-print-directory all
 	bash tests/run-all

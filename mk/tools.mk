@@ -38,4 +38,3 @@ bench: all
 	@tools/deps
 	tests/bench/run
 
-test: deps
