@@ -56,6 +56,7 @@ _Static_assert(FRAME_WIRE_MAX == 1514, "wire limit");
 enum frame_type {
 	FRAME_TYPE_PING = 1,       /* payload: opaque bytes, echoed back */
 	FRAME_TYPE_PONG = 2,       /* payload: the ping's payload */
+	FRAME_TYPE_BENCH = 3,      /* payload: filler; counted and dropped (bench tx) */
 	FRAME_TYPE_DSM_FIRST = 16, /* 16..127: dsm/ and txn/ (dsm/proto.h) */
 	FRAME_TYPE_PS_FIRST = 128, /* 128..191: pageserver/ */
 	FRAME_TYPE_MAX = 255

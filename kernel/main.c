@@ -9,6 +9,7 @@
 #include "drivers/rtl8139.h"
 #include "drivers/serial.h"
 #include "kernel/console.h"
+#include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/multiboot.h"
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	serial_enable_irq();
 	pci_init();
 	net_init(kernel_cmdline.node, kernel_cmdline.cluster);
+	dsmenv_init(&kernel_cmdline);
 	sti();
 	kernel_ready_us = time_us();
 	kprintf("plurix: node %u role %s cluster %u ready in %llu us\n",
@@ -84,9 +86,14 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 void kernel_idle(void)
 {
+	dsmenv_poll();
 	cli();
 	if (rtl8139_backlog()) {
 		rtl8139_poll();
+		sti();
+		return;
+	}
+	if (dsmenv_pending()) {
 		sti();
 		return;
 	}

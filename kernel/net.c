@@ -10,9 +10,12 @@
  *   1. drop our own frames (a multicast hub loops them back)
  *   2. frame_decode: reject and count, or accept
  *   3. learn src node -> src MAC
- *   4. PING: send PONG with the same payload; PONG: fill the mailbox
+ *   4. PING: send PONG with the same payload; PONG: fill the mailbox;
+ *      DSM types (16..127): queued for the protocol core (kernel/dsmenv.c),
+ *      which runs from the main loop, never here
  */
 #include "drivers/rtl8139.h"
+#include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
@@ -92,6 +95,27 @@ int net_send(uint16_t dst, uint8_t type, const void *payload, size_t len)
 	return r;
 }
 
+/* A frame the protocol core encoded (MACs zero): put in our MAC and the
+ * destination's (broadcast if unknown or FRAME_NODE_ALL) and send it. */
+int net_send_frame(uint16_t dst, const uint8_t *frame, size_t n)
+{
+	uint32_t f;
+	int i, r;
+
+	if (!rtl8139_present())
+		return NET_ERR_NONIC;
+	if (n < FRAME_ETH_HDR_LEN || n > sizeof(txbuf))
+		return NET_ERR_LEN;
+	f = irq_save();
+	i = dst == FRAME_NODE_ALL ? -1 : peer_find(dst);
+	memcpy(txbuf, frame, n);
+	memcpy(txbuf, i >= 0 ? peers[i].mac : mac_bcast, 6);
+	memcpy(txbuf + 6, my_mac, 6);
+	r = rtl8139_send(txbuf, n) < 0 ? NET_ERR_FULL : 0;
+	irq_restore(f);
+	return r;
+}
+
 static void net_pong(const struct frame_hdr *h, const uint8_t *payload)
 {
 	if (mbox.armed && h->len == mbox.len &&
@@ -142,6 +166,9 @@ static void net_rx(const uint8_t *frame, size_t n)
 		net_pong(&h, payload);
 	} else if (h.type == NET_TYPE_BENCH) {
 		st.rx_bench++;
+	} else if (h.type >= FRAME_TYPE_DSM_FIRST && h.type < FRAME_TYPE_PS_FIRST) {
+		st.rx_dsm++;
+		dsmenv_rx(frame, n);
 	} else {
 		st.rx_unknown_type++;
 	}

@@ -19,13 +19,14 @@
 
 /* Test traffic of `bench tx`: counted by the receiver, never answered.
  * A kernel-local type between PONG and FRAME_TYPE_DSM_FIRST. */
-#define NET_TYPE_BENCH 3
+#define NET_TYPE_BENCH FRAME_TYPE_BENCH
 
 struct net_stats {
 	uint32_t rx_own;        /* our own frames looped back (multicast hub) */
 	uint32_t rx_dup_node;   /* another MAC claims our node id */
 	uint32_t rx_unknown_type;
 	uint32_t rx_bench;      /* NET_TYPE_BENCH frames received */
+	uint32_t rx_dsm;        /* protocol frames handed to kernel/dsmenv.c */
 	uint32_t pings_answered;
 	uint32_t pongs_unmatched; /* late, duplicate or foreign pongs */
 	uint32_t tx_dropped;    /* frames not sent: transmit queue full */
@@ -40,6 +41,8 @@ void net_init(uint16_t node, uint16_t cluster);
 int net_up(void);                       /* 1 if there is a NIC */
 /* Send one frame; 0, or NET_ERR_*. Callable from any context. */
 int net_send(uint16_t dst, uint8_t type, const void *payload, size_t len);
+/* Send a frame the protocol core encoded; fills in both MACs. 0, or NET_ERR_*. */
+int net_send_frame(uint16_t dst, const uint8_t *frame, size_t n);
 int net_peer_count(void);
 int net_peer(int i, uint16_t *node, uint8_t mac[6]);   /* 0 if i is valid */
 

@@ -9,6 +9,7 @@
 #include "drivers/rtl8139.h"
 #include "drivers/serial.h"
 #include "kernel/console.h"
+#include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
@@ -110,6 +111,7 @@ static int cmd_stats(int argc, char **argv)
 	stat("rx_dup_node", n->rx_dup_node);
 	stat("rx_unknown_type", n->rx_unknown_type);
 	stat("rx_bench", n->rx_bench);
+	stat("rx_dsm", n->rx_dsm);
 	stat("pings_answered", n->pings_answered);
 	stat("pongs_unmatched", n->pongs_unmatched);
 	stat("tx_dropped", n->tx_dropped);
@@ -150,6 +152,9 @@ static const struct cmd cmds[] = {
 	{ "crash", cmd_crash, "crash <pf|ud|de|gp>: fault on purpose (tests)" },
 	{ "poweroff", cmd_poweroff, "poweroff: exit QEMU with the pass code" },
 	{ "bench", netcmd_bench, "bench tx <node> <count> <bytes>: send frames flat out" },
+	{ "peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction" },
+	{ "poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction" },
+	{ "heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency" },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -3,10 +3,11 @@
  * Owns the IDT and the IRQ handler table. Every CPU exception is fatal for
  * now: it prints one `panic: ` line (docs/CONTRACT.md) with vector, error
  * code, EIP, CR2 and the registers, then halts (test=1: QEMU exits with
- * the failure code). A later issue turns heap-range page faults into DSM
- * page requests here; this file is node-local for that reason.
+ * the failure code), except a heap-range page fault inside a transaction,
+ * which kernel/dsmenv.c resolves (or unwinds the transaction).
  */
 #include "drivers/pic.h"
+#include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
@@ -81,6 +82,8 @@ void trap_dispatch(struct trapframe *tf)
 {
 	int irq;
 
+	if (tf->vector == T_PF && dsmenv_fault(tf->err, cr2_read()))
+		return;                 /* a heap page, now mapped: retry */
 	if (tf->vector < T_IRQ0)
 		trap_exception(tf);     /* does not return */
 	irq = (int)(tf->vector - T_IRQ0);

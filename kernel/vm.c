@@ -39,6 +39,20 @@ int vm_map(uint32_t va, uint32_t pa, uint32_t flags)
 	return 0;
 }
 
+/* Clear one page's entry (its frame is the caller's) and flush its TLB entry. */
+void vm_unmap(uint32_t va)
+{
+	uint32_t *pt;
+
+	if (!(pgdir[PDX(va)] & PTE_P))
+		return;
+	pt = (uint32_t *)PTE_ADDR(pgdir[PDX(va)]);
+	if (pt[PTX(va)] & PTE_P)
+		mapped -= PGSIZE;
+	pt[PTX(va)] = 0;
+	invlpg(va);
+}
+
 int vm_init(uint32_t top)
 {
 	ASSERT(top <= KMEM_LOCAL_MAX);

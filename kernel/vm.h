@@ -17,6 +17,8 @@
 int vm_init(uint32_t top);
 /* Map one page va -> pa with flags; -1 if a page table cannot be allocated. */
 int vm_map(uint32_t va, uint32_t pa, uint32_t flags);
+/* Make va not present (the frame stays the caller's); flushes va's TLB entry. */
+void vm_unmap(uint32_t va);
 uint32_t vm_mapped_bytes(void);
 
 #endif

@@ -5,8 +5,8 @@
 # Kernel objects go to build/kernel/<dir>/<name>.o; linker.ld sorts them
 # into the node-local and the heap part by these paths. The portable
 # protocol sources (dsm/*.c, txn/*.c) are built a second time here with
-# KCFLAGS and linked in: KERNEL_CORE_SRCS lists those the kernel uses
-# (mk/core.mk may append more once they are wired into the kernel).
+# KCFLAGS and linked in: KERNEL_CORE_SRCS is all of them (kernel/dsmenv.c
+# is the core's environment on this kernel).
 #
 # kernel/cmdline.c is portable too, and host-tested (tests/unit).
 PORTABLE_SRCS += kernel/cmdline.c
@@ -19,7 +19,7 @@ KLD      ?= ld
 KLIBGCC  := $(shell $(KCC) -m32 -print-libgcc-file-name)
 KDEPFLAGS = -MMD -MP
 
-KERNEL_CORE_SRCS += dsm/frame.c
+KERNEL_CORE_SRCS += $(wildcard dsm/*.c txn/*.c)
 KERNEL_C    = $(wildcard kernel/*.c drivers/*.c) $(sort $(KERNEL_CORE_SRCS))
 KERNEL_ASM  := $(wildcard boot/*.asm)
 KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \

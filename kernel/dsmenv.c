@@ -1,0 +1,439 @@
+/*
+ * dsmenv.c: the protocol core on the kernel (see dsmenv.h for the rules).
+ * Owns this node's struct dsm_node, one local frame per heap page, the DSM
+ * receive queue, and the running transaction's restart point.
+ *
+ * The environment (dsm/env.h) on this machine:
+ *   send          net_send_frame: our MAC and the peer's (or broadcast) go
+ *                 into the core's frame; a full transmit queue drops it (the
+ *                 core retries)
+ *   now           PIT ticks (PIT_HZ)
+ *   page_map      the page's frame (allocated at boot, so nothing is allocated
+ *                 on the fault or receive path) is zeroed; no PTE yet
+ *   page_protect  NONE: PTE cleared; READ: present; WRITE: present+writable.
+ *                 vm_map/vm_unmap invlpg the address (CR0.WP is on, so a
+ *                 read-only PTE stops ring-0 writes)
+ *   page_copy     through the frame's identity mapping, never the heap
+ *                 address, so the core never faults on the heap itself
+ *   wake          a flag the wait loops look at
+ *
+ * Fault path: a heap fault inside a transaction body calls dsm_fault. OK:
+ * the instruction is retried. EWAIT: the handler waits with interrupts on,
+ * running the core from its wait loop, then asks again. Anything else: the
+ * attempt is over, and the handler longjmps back to dsmenv_txn, which begins
+ * again (aborted) or returns the error (failed).
+ */
+#include "dsm/dsm.h"
+#include "kernel/dsmenv.h"
+#include "kernel/kalloc.h"
+#include "kernel/kernel.h"
+#include "kernel/memlayout.h"
+#include "kernel/net.h"
+#include "kernel/time.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+static struct dsm_node node;
+static int on;
+static int in_core;             /* the core is running: never enter it again */
+static volatile int woken;
+static uint32_t last_tick;
+static uint32_t rnd;
+static uint8_t *frame_of[DSMENV_HEAP_PAGES];
+static struct dsmenv_stats st;
+
+static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
+static uint16_t rxq_len[DSMENV_RXQ];
+static volatile uint32_t rxq_head, rxq_tail;   /* head: interrupt; tail: core */
+
+/* The restart point of the running transaction body. */
+static struct {
+	uint32_t jb[6];                 /* ebx esi edi ebp esp eip */
+	volatile int in_body;
+	volatile int err;               /* why the fault handler cut the body off */
+} run;
+
+int dsmenv_setjmp(uint32_t jb[6]) __attribute__((returns_twice));
+void dsmenv_longjmp(uint32_t jb[6]) __attribute__((noreturn));
+__asm__(".text\n"
+	".globl dsmenv_setjmp\n"
+	"dsmenv_setjmp:\n"
+	"	movl 4(%esp), %eax\n"
+	"	movl %ebx, 0(%eax)\n"
+	"	movl %esi, 4(%eax)\n"
+	"	movl %edi, 8(%eax)\n"
+	"	movl %ebp, 12(%eax)\n"
+	"	leal 4(%esp), %ecx\n"       /* esp after our ret */
+	"	movl %ecx, 16(%eax)\n"
+	"	movl (%esp), %ecx\n"
+	"	movl %ecx, 20(%eax)\n"
+	"	xorl %eax, %eax\n"
+	"	ret\n"
+	".globl dsmenv_longjmp\n"
+	"dsmenv_longjmp:\n"
+	"	movl 4(%esp), %edx\n"
+	"	movl 0(%edx), %ebx\n"
+	"	movl 4(%edx), %esi\n"
+	"	movl 8(%edx), %edi\n"
+	"	movl 12(%edx), %ebp\n"
+	"	movl 16(%edx), %esp\n"
+	"	movl $1, %eax\n"            /* setjmp returns 1 */
+	"	jmp *20(%edx)\n");
+
+static uint32_t page_va(uint32_t page)
+{
+	return HEAP_VBASE + page * PGSIZE;
+}
+
+/* --- the environment --------------------------------------------------- */
+
+static void env_send(void *ctx, uint16_t dst, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	if (net_send_frame(dst, frame, len) != 0)
+		st.tx_drops++;
+}
+
+static uint64_t env_now(void *ctx)
+{
+	(void)ctx;
+	return time_ticks;
+}
+
+static uint32_t env_random(void *ctx)
+{
+	(void)ctx;
+	rnd ^= (uint32_t)rdtsc();
+	rnd ^= rnd << 13;       /* xorshift32 over the TSC's low bits */
+	rnd ^= rnd >> 17;
+	rnd ^= rnd << 5;
+	return rnd;
+}
+
+static uint8_t *env_frame(uint32_t page)
+{
+	ASSERT(page < DSMENV_HEAP_PAGES && frame_of[page]);
+	return frame_of[page];
+}
+
+static void env_page_map(void *ctx, uint32_t page)
+{
+	(void)ctx;
+	memset(env_frame(page), 0, PGSIZE);
+	vm_unmap(page_va(page));
+}
+
+static void env_page_unmap(void *ctx, uint32_t page)
+{
+	(void)ctx;
+	vm_unmap(page_va(page));
+	memset(env_frame(page), 0xAA, PGSIZE);  /* poison: a stale read shows */
+}
+
+static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
+{
+	uint32_t pa = (uint32_t)env_frame(page);
+
+	(void)ctx;
+	if (prot == DSM_PROT_NONE)
+		vm_unmap(page_va(page));
+	else
+		ASSERT(vm_map(page_va(page), pa, prot == DSM_PROT_WRITE ? PTE_W : 0) == 0);
+}
+
+static void env_page_copy(void *ctx, uint32_t page, enum dsm_copy dir, uint8_t *buf)
+{
+	(void)ctx;
+	if (dir == DSM_COPY_OUT)
+		memcpy(buf, env_frame(page), PGSIZE);
+	else
+		memcpy(env_frame(page), buf, PGSIZE);
+}
+
+static void env_wake(void *ctx)
+{
+	(void)ctx;
+	woken = 1;
+}
+
+static void env_panic(void *ctx, const char *file, int line, const char *expr)
+{
+	(void)ctx;
+	panic("dsm: assert %s at %s:%d", expr, file, line);
+}
+
+static const struct dsm_env kernel_env = {
+	.send = env_send, .now = env_now, .random = env_random,
+	.page_map = env_page_map, .page_unmap = env_page_unmap,
+	.page_protect = env_page_protect, .page_copy = env_page_copy,
+	.wake = env_wake, .panic = env_panic, .observe = 0,
+};
+
+/* --- boot, receive queue, poll ----------------------------------------- */
+
+/* Frames for every heap page and the page tables of the heap range, now,
+ * so the fault and receive paths never allocate. */
+static int heap_reserve(void)
+{
+	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p++) {
+		frame_of[p] = kalloc();
+		if (!frame_of[p])
+			return -1;
+		if (p % 1024u == 0) {
+			if (vm_map(page_va(p), (uint32_t)frame_of[p], 0) < 0)
+				return -1;
+			vm_unmap(page_va(p));
+		}
+	}
+	return 0;
+}
+
+void dsmenv_init(const struct cmdline *c)
+{
+	struct dsm_config cfg = {
+		.id = c->node, .cluster = c->cluster,
+		.manager = c->role == CMDLINE_ROLE_MASTER, .npages = DSMENV_HEAP_PAGES,
+	};
+
+	if (c->node >= DSM_NODES_MAX) {
+		kprintf("dsm: node %u >= %u: no heap on this node\n", c->node, DSM_NODES_MAX);
+		return;
+	}
+	if (heap_reserve() < 0) {
+		kprintf("dsm: out of frames for the heap: no heap on this node\n");
+		return;
+	}
+	rnd = (uint32_t)rdtsc() * 2654435761u + c->node + 1u;
+	last_tick = time_ticks;
+	in_core = 1;
+	dsm_init(&node, &kernel_env, 0, &cfg);
+	in_core = 0;
+	on = 1;
+}
+
+int dsmenv_on(void)
+{
+	return on;
+}
+
+/* Interrupt context (or rtl8139_poll, interrupts off): queue, never run. */
+void dsmenv_rx(const uint8_t *frame, size_t n)
+{
+	uint32_t slot;
+
+	if (!on || n > FRAME_WIRE_MAX)
+		return;
+	if (rxq_head - rxq_tail == DSMENV_RXQ) {
+		st.rx_drops++;
+		return;
+	}
+	slot = rxq_head % DSMENV_RXQ;
+	memcpy(rxq[slot], frame, n);
+	rxq_len[slot] = (uint16_t)n;
+	__asm__ volatile("" ::: "memory");
+	rxq_head++;
+	st.rx_queued++;
+}
+
+int dsmenv_pending(void)
+{
+	return on && (rxq_head != rxq_tail || time_ticks != last_tick);
+}
+
+/* Main thread: hand the core what arrived, and a tick if one passed. */
+void dsmenv_poll(void)
+{
+	uint32_t t;
+
+	if (!on || in_core)
+		return;
+	in_core = 1;
+	for (uint32_t i = 0; i < DSMENV_RXQ && rxq_tail != rxq_head; i++) {
+		uint32_t slot = rxq_tail % DSMENV_RXQ;
+		dsm_frame_in(&node, rxq[slot], rxq_len[slot]);
+		__asm__ volatile("" ::: "memory");
+		rxq_tail++;
+	}
+	t = time_ticks;
+	if (t != last_tick) {
+		last_tick = t;
+		dsm_tick(&node);
+	}
+	in_core = 0;
+}
+
+/* --- the fault path ---------------------------------------------------- */
+
+static int core_fault(uint32_t page, int write)
+{
+	int r;
+
+	in_core = 1;
+	r = dsm_fault(&node, page, write != 0);
+	in_core = 0;
+	return r;
+}
+
+static void lat_record(uint64_t t0)
+{
+	st.lat_us[st.lat_n % DSMENV_LAT_SAMPLES] = (uint32_t)time_tsc_to_us(rdtsc() - t0);
+	st.lat_n++;
+}
+
+/* The attempt is over (aborted, failed, bad page): back to dsmenv_txn. */
+static void __attribute__((noreturn)) fault_unwind(int err)
+{
+	run.err = err;
+	run.in_body = 0;
+	dsmenv_longjmp(run.jb);
+}
+
+/* Trap context, interrupts off. Waits for a fetch with interrupts on. */
+int dsmenv_fault(uint32_t err, uint32_t va)
+{
+	uint32_t page = (va - HEAP_VBASE) / PGSIZE, start = time_ticks;
+	uint64_t t0 = 0;
+
+	if (!on || !run.in_body || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
+		return 0;
+	st.faults++;
+	for (;;) {
+		int r = core_fault(page, err & 2u);
+		if (r == DSM_OK) {
+			if (t0)
+				lat_record(t0);
+			return 1;
+		}
+		if (r != DSM_EWAIT)
+			fault_unwind(r);
+		if (!t0) {
+			t0 = rdtsc();
+			st.remote++;
+		}
+		if (time_ticks - start > DSMENV_WAIT_TICKS)
+			fault_unwind(DSMENV_ETIMEOUT);
+		woken = 0;
+		sti();
+		uint32_t tick = time_ticks;
+		while (!woken && time_ticks == tick) {
+			dsmenv_poll();
+			if (!woken)
+				kernel_idle();
+		}
+		cli();
+	}
+}
+
+/* --- the transaction runner -------------------------------------------- */
+
+/* Run the body once; 0 if it finished, -1 if the fault handler cut it off. */
+static int body_run(void (*body)(void *), void *arg)
+{
+	if (dsmenv_setjmp(run.jb) != 0) {
+		sti();
+		return -1;
+	}
+	run.err = 0;
+	run.in_body = 1;
+	body(arg);
+	run.in_body = 0;
+	return 0;
+}
+
+static int live(enum txn_status s)
+{
+	return s == TXN_TOKEN_FIRST || s == TXN_WAIT_TOKEN || s == TXN_COMMITTING;
+}
+
+/* Wait, running the core, until the transaction leaves a waiting state. */
+static int wait_decided(void)
+{
+	uint32_t start = time_ticks;
+
+	for (;;) {
+		dsmenv_poll();
+		if (!live(txn_state(&node)))
+			return 0;
+		if (time_ticks - start > DSMENV_WAIT_TICKS)
+			return DSMENV_ETIMEOUT;
+		kernel_idle();
+	}
+}
+
+/* One attempt: 1 committed, 0 aborted (run again), < 0 an error. */
+static int txn_attempt(void (*body)(void *), void *arg)
+{
+	int r = txn_begin(&node);
+
+	if (r == TXN_ESTATE)
+		return TXN_ESTATE;
+	if (r == TXN_EWAIT && (r = wait_decided()) < 0)
+		return r;
+	if (txn_state(&node) == TXN_RUNNING && body_run(body, arg) < 0 &&
+	    txn_state(&node) == TXN_RUNNING) {
+		txn_abort(&node);               /* a bad page or our own timeout */
+		return run.err;
+	}
+	if (txn_state(&node) == TXN_RUNNING) {
+		r = txn_commit(&node);
+		if (r == TXN_EWAIT && (r = wait_decided()) < 0)
+			return r;
+	}
+	switch (txn_state(&node)) {
+	case TXN_COMMITTED: return 1;
+	case TXN_ABORTED:   return 0;
+	case TXN_FAILED:    return txn_error(&node) ? txn_error(&node) : TXN_EABORTED;
+	default:            return TXN_ESTATE;
+	}
+}
+
+int dsmenv_txn(void (*body)(void *arg), void *arg)
+{
+	if (!on)
+		return DSMENV_EOFF;
+	dsmenv_poll();
+	if (node.mode != DSM_ACTIVE)
+		return DSMENV_ENOTYET;
+	st.txns++;
+	for (uint32_t i = 0; i < DSMENV_RETRIES_MAX; i++) {
+		int r = txn_attempt(body, arg);
+		if (i > st.max_retries)
+			st.max_retries = i;
+		if (r != 0)
+			return r > 0 ? 0 : r;
+		st.retries++;
+	}
+	return DSMENV_ERETRIES;
+}
+
+const char *dsmenv_strerror(int err)
+{
+	switch (err) {
+	case DSM_EUNAVAIL:    return "page unavailable (its owner did not answer)";
+	case DSM_EINVAL:      return "not a heap page";
+	case DSM_ETOOBIG:
+	case TXN_ETOOBIG:     return "transaction touches too many pages";
+	case TXN_ENOTOKEN:    return "commit token manager did not answer";
+	case TXN_ESTATE:      return "a transaction is still pending";
+	case DSMENV_EOFF:     return "no heap on this node";
+	case DSMENV_ENOTYET:  return "not joined to the heap yet";
+	case DSMENV_ETIMEOUT: return "timed out waiting for the heap";
+	case DSMENV_ERETRIES: return "aborted too often";
+	default:              return "transaction failed";
+	}
+}
+
+uint32_t dsmenv_heap_bytes(void)
+{
+	return on && node.mode == DSM_ACTIVE ? node.npages * PGSIZE : 0;
+}
+
+const struct dsm_node *dsmenv_node(void)
+{
+	return &node;
+}
+
+const struct dsmenv_stats *dsmenv_stats(void)
+{
+	return &st;
+}

@@ -1,0 +1,188 @@
+/*
+ * heapcmd.c: the shell's heap commands (docs/CONTRACT.md):
+ *   peek <addr> [len]   one transaction reads len bytes (default: one 32-bit
+ *                       word) at a heap address and prints them after commit
+ *   poke <addr> <value> one transaction writes a 32-bit word (addr aligned)
+ *   heap                pages present/owned/replicated, faults, fetch latency
+ * Numbers are decimal or 0x-hex. The bodies only touch the heap and their
+ * argument (kernel/dsmenv.h): output waits until the transaction committed.
+ * Heap part.
+ */
+#include "dsm/dsm.h"
+#include "kernel/dsmenv.h"
+#include "kernel/kernel.h"
+#include "kernel/memlayout.h"
+#include "kernel/shell.h"
+
+#define PEEK_MAX 256u   /* bytes one peek may read */
+
+struct peek_arg {
+	uint32_t addr, len;
+	uint8_t buf[PEEK_MAX];
+};
+
+struct poke_arg {
+	uint32_t addr, value;
+};
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	uint32_t x = 0;
+	int i = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return shell_number(s, 0xFFFFFFFFu, out);
+	for (s += 2; s[i]; i++) {
+		char c = s[i];
+		uint32_t d = c >= '0' && c <= '9' ? (uint32_t)(c - '0')
+			   : c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10)
+			   : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10) : 16u;
+		if (d == 16u || i >= 8)
+			return -1;
+		x = x << 4 | d;
+	}
+	if (i == 0)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* addr..addr+len-1 inside the heap this node holds, or a clear error. */
+static int heap_range(const char *cmd, const char *arg, uint32_t len, uint32_t *addr)
+{
+	uint32_t size = dsmenv_heap_bytes();
+
+	if (parse_u32(arg, addr) < 0)
+		return shell_error("%s: bad address '%s'", cmd, arg);
+	if (!dsmenv_on())
+		return shell_error("%s: %s", cmd, dsmenv_strerror(DSMENV_EOFF));
+	if (size == 0)
+		return shell_error("%s: %s", cmd, dsmenv_strerror(DSMENV_ENOTYET));
+	if (*addr < HEAP_VBASE || *addr - HEAP_VBASE >= size || len > size - (*addr - HEAP_VBASE))
+		return shell_error("%s: 0x%08x is not a heap address (0x%08x-0x%08x)", cmd, *addr,
+				   HEAP_VBASE, HEAP_VBASE + size - 1u);
+	return 0;
+}
+
+static void peek_body(void *a)
+{
+	struct peek_arg *p = a;
+	const volatile uint8_t *src = (const volatile uint8_t *)p->addr;
+
+	for (uint32_t i = 0; i < p->len; i++)
+		p->buf[i] = src[i];
+}
+
+static void poke_body(void *a)
+{
+	struct poke_arg *p = a;
+
+	*(volatile uint32_t *)p->addr = p->value;
+}
+
+static void peek_print(const struct peek_arg *p, int word)
+{
+	if (word) {
+		uint32_t v = (uint32_t)p->buf[0] | (uint32_t)p->buf[1] << 8 |
+			     (uint32_t)p->buf[2] << 16 | (uint32_t)p->buf[3] << 24;
+		kprintf("0x%08x: 0x%08x %u\n", p->addr, v, v);
+		return;
+	}
+	for (uint32_t i = 0; i < p->len; i += 16) {
+		char line[16 * 3 + 1];
+		uint32_t k = 0;
+		for (uint32_t j = i; j < p->len && j < i + 16; j++)
+			k += (uint32_t)ksnprintf(line + k, sizeof(line) - k, " %02x", p->buf[j]);
+		line[k] = '\0';
+		kprintf("0x%08x:%s\n", p->addr + i, line);
+	}
+}
+
+int heapcmd_peek(int argc, char **argv)
+{
+	static struct peek_arg p;
+	uint32_t len = 4;
+	int r;
+
+	if (argc < 2 || argc > 3)
+		return shell_error("usage: peek <addr> [len]");
+	if (argc == 3 && (shell_number(argv[2], PEEK_MAX, &len) < 0 || len == 0))
+		return shell_error("peek: len must be 1..%u", PEEK_MAX);
+	if (heap_range("peek", argv[1], len, &p.addr) < 0)
+		return -1;
+	p.len = len;
+	r = dsmenv_txn(peek_body, &p);
+	if (r < 0)
+		return shell_error("peek: %s", dsmenv_strerror(r));
+	peek_print(&p, argc == 2);
+	return 0;
+}
+
+int heapcmd_poke(int argc, char **argv)
+{
+	struct poke_arg p;
+	int r;
+
+	if (argc != 3)
+		return shell_error("usage: poke <addr> <value>");
+	if (parse_u32(argv[2], &p.value) < 0)
+		return shell_error("poke: bad value '%s'", argv[2]);
+	if (heap_range("poke", argv[1], 4, &p.addr) < 0)
+		return -1;
+	if (p.addr % 4u)
+		return shell_error("poke: 0x%08x is not 4-byte aligned", p.addr);
+	r = dsmenv_txn(poke_body, &p);
+	if (r < 0)
+		return shell_error("poke: %s", dsmenv_strerror(r));
+	kprintf("0x%08x: 0x%08x gtime %llu\n", p.addr, p.value, dsmenv_node()->gtime);
+	return 0;
+}
+
+static void lat_print(const struct dsmenv_stats *s)
+{
+	uint32_t n = s->lat_n < DSMENV_LAT_SAMPLES ? s->lat_n : DSMENV_LAT_SAMPLES;
+	uint32_t v[DSMENV_LAT_SAMPLES];
+
+	if (n == 0) {
+		kprintf("fetch_us none\n");
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {     /* insertion sort: n <= 64 */
+		uint32_t x = s->lat_us[i], j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	kprintf("fetch_us min %u median %u max %u (last %u)\n", v[0], v[n / 2], v[n - 1], n);
+}
+
+int heapcmd_heap(int argc, char **argv)
+{
+	const struct dsm_node *n = dsmenv_node();
+	const struct dsmenv_stats *s = dsmenv_stats();
+	uint32_t owned = 0, replica = 0;
+
+	(void)argc, (void)argv;
+	if (!dsmenv_on())
+		return shell_error("heap: %s", dsmenv_strerror(DSMENV_EOFF));
+	for (uint32_t p = 0; p < n->npages; p++) {
+		owned += n->page[p].state == DSM_OWNED;
+		replica += n->page[p].state == DSM_REPLICA;
+	}
+	kprintf("mode %s\nmanager %u\nheap 0x%08x-0x%08x\npages %u\n",
+		n->mode == DSM_ACTIVE ? "active" : "joining", n->manager, HEAP_VBASE,
+		HEAP_VBASE + n->npages * 4096u - (n->npages ? 1u : 0u), n->npages);
+	kprintf("present %u\nowned %u\nreplicated %u\ngtime %llu\n", owned + replica, owned,
+		replica, n->gtime);
+	kprintf("faults %u\nremote_faults %u\n", s->faults, s->remote);
+	lat_print(s);
+	kprintf("txns %u\nretries %u\nmax_retries %u\ncommits %u\naborts %u\nfailed %u\n",
+		s->txns, s->retries, s->max_retries, n->txn.n_commits, n->txn.n_aborts,
+		n->txn.n_failed);
+	kprintf("frames_in %u\nframes_out %u\nframes_bad %u\nrx_queued %u\nrx_drops %u\n"
+		"tx_drops %u\npages_served %u\npages_installed %u\nfetch_timeouts %u\n",
+		n->stats.frames_in, n->stats.frames_out, n->stats.frames_bad, s->rx_queued,
+		s->rx_drops, s->tx_drops, n->stats.pages_served, n->stats.pages_installed,
+		n->stats.fetch_timeouts);
+	return 0;
+}
