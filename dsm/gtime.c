@@ -38,7 +38,7 @@ static void gtime_drop_written(struct dsm_node *n, const uint32_t *pages, uint32
 {
 	for (uint32_t i = 0; i < count; i++) {
 		if (txn_touches(n, pages[i])) {
-			txn_conflict(n);
+			txn_conflict(n, TXN_CAUSE_CONFLICT, pages[i]);
 			break;
 		}
 	}
@@ -179,7 +179,7 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 		if (!(m->body[p / 8u] & (1u << (p % 8u))))
 			continue;
 		if (txn_touches(n, p))
-			txn_conflict(n);
+			txn_conflict(n, TXN_CAUSE_RECOVERY, p);
 		n->page[p].known = m->t;
 		dsm_page_drop(n, p);
 	}

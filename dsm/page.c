@@ -159,7 +159,7 @@ static void fetch_behind(struct dsm_node *n, uint64_t v)
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = dsm_now(n) + DSM_FETCH_RETRY_TICKS;
 	if (v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving)
-		txn_conflict(n);
+		txn_conflict(n, TXN_CAUSE_STALE, f->page);
 }
 
 /* 1.3: reassemble the three parts of one answer, then apply rule F. */

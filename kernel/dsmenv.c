@@ -20,8 +20,15 @@
  * Fault path: a heap fault inside a transaction body calls dsm_fault. OK:
  * the instruction is retried. EWAIT: the handler waits with interrupts on,
  * running the core from its wait loop, then asks again. Anything else: the
- * attempt is over, and the handler longjmps back to dsmenv_txn, which begins
- * again (aborted) or returns the error (failed).
+ * attempt is over, and the handler unwinds to the runner (kernel/txrun.c),
+ * which begins again (aborted) or returns the error (failed).
+ *
+ * The read set is MMU-based without accessed bits: outside a transaction
+ * every heap PTE is cleared (page_protect NONE), so the first access of each
+ * page in a transaction faults and dsm_fault records it. That costs one
+ * fault per page per transaction, but it is exact (accessed bits would need
+ * a scan of every PTE at commit and a TLB flush to be trustworthy) and it is
+ * the same path the simulator drives.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
@@ -30,6 +37,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
 #include "kernel/time.h"
+#include "kernel/txrun.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
 
@@ -45,40 +53,6 @@ static struct dsmenv_stats st;
 static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
 static uint16_t rxq_len[DSMENV_RXQ];
 static volatile uint32_t rxq_head, rxq_tail;   /* head: interrupt; tail: core */
-
-/* The restart point of the running transaction body. */
-static struct {
-	uint32_t jb[6];                 /* ebx esi edi ebp esp eip */
-	volatile int in_body;
-	volatile int err;               /* why the fault handler cut the body off */
-} run;
-
-int dsmenv_setjmp(uint32_t jb[6]) __attribute__((returns_twice));
-void dsmenv_longjmp(uint32_t jb[6]) __attribute__((noreturn));
-__asm__(".text\n"
-	".globl dsmenv_setjmp\n"
-	"dsmenv_setjmp:\n"
-	"	movl 4(%esp), %eax\n"
-	"	movl %ebx, 0(%eax)\n"
-	"	movl %esi, 4(%eax)\n"
-	"	movl %edi, 8(%eax)\n"
-	"	movl %ebp, 12(%eax)\n"
-	"	leal 4(%esp), %ecx\n"       /* esp after our ret */
-	"	movl %ecx, 16(%eax)\n"
-	"	movl (%esp), %ecx\n"
-	"	movl %ecx, 20(%eax)\n"
-	"	xorl %eax, %eax\n"
-	"	ret\n"
-	".globl dsmenv_longjmp\n"
-	"dsmenv_longjmp:\n"
-	"	movl 4(%esp), %edx\n"
-	"	movl 0(%edx), %ebx\n"
-	"	movl 4(%edx), %esi\n"
-	"	movl 8(%edx), %edi\n"
-	"	movl 12(%edx), %ebp\n"
-	"	movl 16(%edx), %esp\n"
-	"	movl $1, %eax\n"            /* setjmp returns 1 */
-	"	jmp *20(%edx)\n");
 
 static uint32_t page_va(uint32_t page)
 {
@@ -280,21 +254,13 @@ static void lat_record(uint64_t t0)
 	st.lat_n++;
 }
 
-/* The attempt is over (aborted, failed, bad page): back to dsmenv_txn. */
-static void __attribute__((noreturn)) fault_unwind(int err)
-{
-	run.err = err;
-	run.in_body = 0;
-	dsmenv_longjmp(run.jb);
-}
-
 /* Trap context, interrupts off. Waits for a fetch with interrupts on. */
 int dsmenv_fault(uint32_t err, uint32_t va)
 {
 	uint32_t page = (va - HEAP_VBASE) / PGSIZE, start = time_ticks;
 	uint64_t t0 = 0;
 
-	if (!on || !run.in_body || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
+	if (!on || !txrun_in_body() || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
 		return 0;
 	st.faults++;
 	for (;;) {
@@ -305,13 +271,13 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 			return 1;
 		}
 		if (r != DSM_EWAIT)
-			fault_unwind(r);
+			txrun_unwind(r);
 		if (!t0) {
 			t0 = rdtsc();
 			st.remote++;
 		}
 		if (time_ticks - start > DSMENV_WAIT_TICKS)
-			fault_unwind(DSMENV_ETIMEOUT);
+			txrun_unwind(DSMENV_ETIMEOUT);
 		woken = 0;
 		sti();
 		uint32_t tick = time_ticks;
@@ -322,88 +288,6 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 		}
 		cli();
 	}
-}
-
-/* --- the transaction runner -------------------------------------------- */
-
-/* Run the body once; 0 if it finished, -1 if the fault handler cut it off. */
-static int body_run(void (*body)(void *), void *arg)
-{
-	if (dsmenv_setjmp(run.jb) != 0) {
-		sti();
-		return -1;
-	}
-	run.err = 0;
-	run.in_body = 1;
-	body(arg);
-	run.in_body = 0;
-	return 0;
-}
-
-static int live(enum txn_status s)
-{
-	return s == TXN_TOKEN_FIRST || s == TXN_WAIT_TOKEN || s == TXN_COMMITTING;
-}
-
-/* Wait, running the core, until the transaction leaves a waiting state. */
-static int wait_decided(void)
-{
-	uint32_t start = time_ticks;
-
-	for (;;) {
-		dsmenv_poll();
-		if (!live(txn_state(&node)))
-			return 0;
-		if (time_ticks - start > DSMENV_WAIT_TICKS)
-			return DSMENV_ETIMEOUT;
-		kernel_idle();
-	}
-}
-
-/* One attempt: 1 committed, 0 aborted (run again), < 0 an error. */
-static int txn_attempt(void (*body)(void *), void *arg)
-{
-	int r = txn_begin(&node);
-
-	if (r == TXN_ESTATE)
-		return TXN_ESTATE;
-	if (r == TXN_EWAIT && (r = wait_decided()) < 0)
-		return r;
-	if (txn_state(&node) == TXN_RUNNING && body_run(body, arg) < 0 &&
-	    txn_state(&node) == TXN_RUNNING) {
-		txn_abort(&node);               /* a bad page or our own timeout */
-		return run.err;
-	}
-	if (txn_state(&node) == TXN_RUNNING) {
-		r = txn_commit(&node);
-		if (r == TXN_EWAIT && (r = wait_decided()) < 0)
-			return r;
-	}
-	switch (txn_state(&node)) {
-	case TXN_COMMITTED: return 1;
-	case TXN_ABORTED:   return 0;
-	case TXN_FAILED:    return txn_error(&node) ? txn_error(&node) : TXN_EABORTED;
-	default:            return TXN_ESTATE;
-	}
-}
-
-int dsmenv_txn(void (*body)(void *arg), void *arg)
-{
-	if (!on)
-		return DSMENV_EOFF;
-	dsmenv_poll();
-	if (node.mode != DSM_ACTIVE)
-		return DSMENV_ENOTYET;
-	st.txns++;
-	for (uint32_t i = 0; i < DSMENV_RETRIES_MAX; i++) {
-		int r = txn_attempt(body, arg);
-		if (i > st.max_retries)
-			st.max_retries = i;
-		if (r != 0)
-			return r > 0 ? 0 : r;
-		st.retries++;
-	}
-	return DSMENV_ERETRIES;
 }
 
 const char *dsmenv_strerror(int err)
@@ -428,9 +312,14 @@ uint32_t dsmenv_heap_bytes(void)
 	return on && node.mode == DSM_ACTIVE ? node.npages * PGSIZE : 0;
 }
 
-const struct dsm_node *dsmenv_node(void)
+struct dsm_node *dsmenv_node(void)
 {
 	return &node;
+}
+
+int dsmenv_busy(void)
+{
+	return in_core;
 }
 
 const struct dsmenv_stats *dsmenv_stats(void)

@@ -13,6 +13,7 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/shell.h"
+#include "kernel/txrun.h"
 
 #define PEEK_MAX 256u   /* bytes one peek may read */
 
@@ -111,7 +112,7 @@ int heapcmd_peek(int argc, char **argv)
 	if (heap_range("peek", argv[1], len, &p.addr) < 0)
 		return -1;
 	p.len = len;
-	r = dsmenv_txn(peek_body, &p);
+	r = txrun(peek_body, &p);
 	if (r < 0)
 		return shell_error("peek: %s", dsmenv_strerror(r));
 	peek_print(&p, argc == 2);
@@ -131,29 +132,32 @@ int heapcmd_poke(int argc, char **argv)
 		return -1;
 	if (p.addr % 4u)
 		return shell_error("poke: 0x%08x is not 4-byte aligned", p.addr);
-	r = dsmenv_txn(poke_body, &p);
+	r = txrun(poke_body, &p);
 	if (r < 0)
 		return shell_error("poke: %s", dsmenv_strerror(r));
 	kprintf("0x%08x: 0x%08x gtime %llu\n", p.addr, p.value, dsmenv_node()->gtime);
 	return 0;
 }
 
-static void lat_print(const struct dsmenv_stats *s)
+/* "<name> min a median b max c (last n)" over a ring of latency samples. */
+static void lat_print(const char *name, const uint32_t *ring, uint32_t cap, uint32_t count)
 {
-	uint32_t n = s->lat_n < DSMENV_LAT_SAMPLES ? s->lat_n : DSMENV_LAT_SAMPLES;
-	uint32_t v[DSMENV_LAT_SAMPLES];
+	uint32_t n = count < cap ? count : cap;
+	uint32_t v[64];
 
+	if (n > NELEM(v))
+		n = NELEM(v);
 	if (n == 0) {
-		kprintf("fetch_us none\n");
+		kprintf("%s none\n", name);
 		return;
 	}
 	for (uint32_t i = 0; i < n; i++) {     /* insertion sort: n <= 64 */
-		uint32_t x = s->lat_us[i], j = i;
+		uint32_t x = ring[i], j = i;
 		for (; j > 0 && v[j - 1] > x; j--)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
-	kprintf("fetch_us min %u median %u max %u (last %u)\n", v[0], v[n / 2], v[n - 1], n);
+	kprintf("%s min %u median %u max %u (last %u)\n", name, v[0], v[n / 2], v[n - 1], n);
 }
 
 int heapcmd_heap(int argc, char **argv)
@@ -175,14 +179,35 @@ int heapcmd_heap(int argc, char **argv)
 	kprintf("present %u\nowned %u\nreplicated %u\ngtime %llu\n", owned + replica, owned,
 		replica, n->gtime);
 	kprintf("faults %u\nremote_faults %u\n", s->faults, s->remote);
-	lat_print(s);
-	kprintf("txns %u\nretries %u\nmax_retries %u\ncommits %u\naborts %u\nfailed %u\n",
-		s->txns, s->retries, s->max_retries, n->txn.n_commits, n->txn.n_aborts,
-		n->txn.n_failed);
+	lat_print("fetch_us", s->lat_us, DSMENV_LAT_SAMPLES, s->lat_n);
 	kprintf("frames_in %u\nframes_out %u\nframes_bad %u\nrx_queued %u\nrx_drops %u\n"
 		"tx_drops %u\npages_served %u\npages_installed %u\nfetch_timeouts %u\n",
 		n->stats.frames_in, n->stats.frames_out, n->stats.frames_bad, s->rx_queued,
 		s->rx_drops, s->tx_drops, n->stats.pages_served, n->stats.pages_installed,
 		n->stats.fetch_timeouts);
+	return 0;
+}
+
+/* txstat: the runner's and the core's transaction counters. */
+int heapcmd_txstat(int argc, char **argv)
+{
+	static const char *const cause[TXN_NCAUSES] = {
+		"conflict", "stale", "recovery", "lost_race", "local",
+	};
+	const struct txrun_stats *r = txrun_stats();
+	const struct txn *x = &dsmenv_node()->txn;
+
+	(void)argc, (void)argv;
+	if (!dsmenv_on())
+		return shell_error("txstat: %s", dsmenv_strerror(DSMENV_EOFF));
+	kprintf("txns %u\nok %u\nfailed %u\nattempts %u\nretries %u\nmax_retries %u\n",
+		r->txns, r->ok, r->failed, r->attempts, r->retries, r->max_retries);
+	kprintf("commits %u\naborts %u\n", x->n_commits, x->n_aborts);
+	for (int c = 0; c < TXN_NCAUSES; c++)
+		kprintf("aborts_%s %u\n", cause[c], x->n_cause[c]);
+	kprintf("irq_aborts %u\nstarving %u\ntoken_yields %u\nundo_runs %u\n", r->irq_aborts,
+		x->n_starving, x->n_yields, r->undo_runs);
+	kprintf("gtime %llu\n", dsmenv_node()->gtime);
+	lat_print("commit_us", r->lat_us, TXRUN_LAT_SAMPLES, r->lat_n);
 	return 0;
 }

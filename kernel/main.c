@@ -10,6 +10,7 @@
 #include "drivers/serial.h"
 #include "kernel/console.h"
 #include "kernel/dsmenv.h"
+#include "kernel/heaplayout.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/multiboot.h"
@@ -77,6 +78,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	net_init(kernel_cmdline.node, kernel_cmdline.cluster);
 	dsmenv_init(&kernel_cmdline);
 	sti();
+	heaphdr_boot();
 	kernel_ready_us = time_us();
 	kprintf("plurix: node %u role %s cluster %u ready in %llu us\n",
 		kernel_cmdline.node, cmdline_role_name(kernel_cmdline.role),

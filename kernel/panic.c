@@ -5,6 +5,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/smartbuf.h"
 #include "kernel/x86.h"
 
 #define PANIC_BUF 512
@@ -29,6 +30,7 @@ void panic(const char *fmt, ...)
 	cli();
 	if (panicking++)        /* a fault while panicking: just stop */
 		kernel_halt(1);
+	smartbuf_off();         /* a panic inside a transaction body prints now */
 	va_start(ap, fmt);
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

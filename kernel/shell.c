@@ -155,6 +155,10 @@ static const struct cmd cmds[] = {
 	{ "peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction" },
 	{ "poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction" },
 	{ "heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency" },
+	{ "txstat", heapcmd_txstat, "txstat: commits, aborts by cause, retries, commit latency" },
+	{ "bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check" },
+	{ "counter", workcmd_counter, "counter add <n> | counter show" },
+	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
 };
 
 static int cmd_help(int argc, char **argv)

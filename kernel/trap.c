@@ -10,6 +10,7 @@
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/trap.h"
+#include "kernel/txrun.h"
 #include "kernel/x86.h"
 
 #define IDT_N        (T_IRQ0 + T_NIRQ)
@@ -95,4 +96,5 @@ void trap_dispatch(struct trapframe *tf)
 	if (irq_fns[irq])
 		irq_fns[irq]();
 	pic_eoi(irq);
+	txrun_irq_exit(tf);     /* a commit that aborts the interrupted body */
 }

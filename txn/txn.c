@@ -71,8 +71,10 @@ static void txn_release_pages(struct dsm_node *n, bool restore)
 	x->nwrite = 0;
 }
 
-/* End the attempt as ABORTED or FAILED; give back a token we wait for. */
-static void txn_end(struct dsm_node *n, enum txn_status how, int err)
+/* End the attempt as ABORTED (for `cause`, on `page`) or FAILED (cause
+ * unused); give back a token we wait for. */
+static void txn_end(struct dsm_node *n, enum txn_status how, int err, enum txn_cause cause,
+		    uint32_t page)
 {
 	struct txn *x = &n->txn;
 	bool asked = x->status == TXN_WAIT_TOKEN || x->status == TXN_TOKEN_FIRST ||
@@ -85,6 +87,8 @@ static void txn_end(struct dsm_node *n, enum txn_status how, int err)
 	if (how == TXN_ABORTED) {
 		x->aborts++;
 		x->n_aborts++;
+		x->n_cause[cause]++;
+		x->abort_page = page;
 		if (x->aborts > x->max_aborts)
 			x->max_aborts = x->aborts;
 		struct dsm_obs_event ev = {.kind = DSM_OBS_ABORT};
@@ -128,7 +132,7 @@ int txn_begin(struct dsm_node *n)
 void txn_abort(struct dsm_node *n)
 {
 	if (txn_live(&n->txn) && n->txn.status != TXN_COMMITTING) {
-		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+		txn_end(n, TXN_ABORTED, TXN_EABORTED, TXN_CAUSE_LOCAL, TXN_NO_PAGE);
 		dsm_drain(n);
 	}
 }
@@ -268,7 +272,7 @@ void txn_on_commit_reject(struct dsm_node *n, const struct dsm_msg *m)
 	if (m->src != n->manager || x->status != TXN_COMMITTING || m->grant != x->grant)
 		return;
 	x->granted = false;
-	txn_end(n, TXN_ABORTED, TXN_EABORTED);
+	txn_end(n, TXN_ABORTED, TXN_EABORTED, TXN_CAUSE_LOST_RACE, TXN_NO_PAGE);
 }
 
 /* 3.5: called by gtime.c after it made the written pages ours at t. */
@@ -293,7 +297,7 @@ void txn_foreign_commit(struct dsm_node *n, uint64_t t)
 	struct txn *x = &n->txn;
 	if (x->status == TXN_COMMITTING && t > x->grant_t) {
 		x->granted = false;
-		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+		txn_end(n, TXN_ABORTED, TXN_EABORTED, TXN_CAUSE_LOST_RACE, TXN_NO_PAGE);
 		return;
 	}
 	if (x->granted && t > x->grant_t && x->status != TXN_COMMITTING) {
@@ -302,16 +306,16 @@ void txn_foreign_commit(struct dsm_node *n, uint64_t t)
 	}
 }
 
-void txn_conflict(struct dsm_node *n)
+void txn_conflict(struct dsm_node *n, enum txn_cause cause, uint32_t page)
 {
 	if (txn_live(&n->txn))
-		txn_end(n, TXN_ABORTED, TXN_EABORTED);
+		txn_end(n, TXN_ABORTED, TXN_EABORTED, cause, page);
 }
 
 void txn_fail(struct dsm_node *n, int err)
 {
 	if (txn_live(&n->txn))
-		txn_end(n, TXN_FAILED, err);
+		txn_end(n, TXN_FAILED, err, TXN_CAUSE_LOCAL, TXN_NO_PAGE);
 }
 
 /* A starving holder blocked on a fetch for long (its owner may be gone)

@@ -51,6 +51,17 @@ enum txn_result {
 	TXN_ESTATE = -4     /* called in the wrong state */
 };
 
+/* Why an attempt aborted (txstat); the counters are indexed by it. */
+enum txn_cause {
+	TXN_CAUSE_CONFLICT = 0, /* a foreign commit wrote a page in our access set */
+	TXN_CAUSE_STALE,        /* a fetch showed our snapshot is behind (proto.h 1.2) */
+	TXN_CAUSE_RECOVERY,     /* recovery dropped a page in our access set (4.3) */
+	TXN_CAUSE_LOST_RACE,    /* our grant died: CommitReject, or a commit at our time */
+	TXN_CAUSE_LOCAL,        /* the environment gave up (txn_abort) */
+	TXN_NCAUSES
+};
+#define TXN_NO_PAGE 0xFFFFFFFFu
+
 /* A node's transaction. Lives in struct dsm_node; fields are the core's. */
 struct txn {
 	uint8_t status;         /* enum txn_status */
@@ -68,8 +79,10 @@ struct txn {
 	uint32_t nwrite;
 	uint32_t wpage[DSM_WSET_MAX];   /* written pages; shadow[i] is wpage[i]'s */
 	uint8_t shadow[DSM_WSET_MAX][DSM_PAGE_SIZE];
+	uint32_t abort_page;    /* the page that caused the last abort, or TXN_NO_PAGE */
 	/* counters */
 	uint32_t n_commits, n_aborts, n_failed, n_starving, n_yields, max_aborts;
+	uint32_t n_cause[TXN_NCAUSES];
 };
 
 int txn_begin(struct dsm_node *n);
@@ -82,7 +95,7 @@ int txn_error(const struct dsm_node *n);
 /* Called by dsm/ only. */
 int txn_access(struct dsm_node *n, uint32_t page, bool write);
 bool txn_touches(const struct dsm_node *n, uint32_t page);
-void txn_conflict(struct dsm_node *n);
+void txn_conflict(struct dsm_node *n, enum txn_cause cause, uint32_t page);
 void txn_fail(struct dsm_node *n, int err);
 bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t);
 void txn_foreign_commit(struct dsm_node *n, uint64_t t);

@@ -1,0 +1,56 @@
+/*
+ * heaplayout.h: where things live in the distributed heap, the same on every
+ * node (addresses from HEAP_VBASE, kernel/memlayout.h). Until the object
+ * heap (mm/) hands out objects, the kernel's own heap data sits at these
+ * fixed pages, each chosen so unrelated writers never share a page:
+ *
+ *   page 0        the heap header (struct heap_header): written once by the
+ *                 master that creates the heap, read by every joining node
+ *   pages 16..24  bank: page 16 its header, 17..24 the accounts (int64 each)
+ *   page 32       counter: the shared counter
+ *   pages 33..48  counter: one private counter page per node (33 + node)
+ *   pages 64..79  txbench disjoint: one page per node (64 + node)
+ *   page 80       txbench contended: one shared page
+ */
+#ifndef PLURIX_KERNEL_HEAPLAYOUT_H
+#define PLURIX_KERNEL_HEAPLAYOUT_H
+
+#include <stdint.h>
+
+#include "kernel/memlayout.h"
+
+#define HEAP_PAGE_VA(p)       (HEAP_VBASE + (uint32_t)(p) * PGSIZE)
+
+#define HEAP_MAGIC            0x50585848u   /* "HXXP" little-endian: plurix heap */
+#define HEAP_LAYOUT_VERSION   1u
+
+/* Page 0. gtime_created is the global time of the commit that wrote the
+ * header; the live global time travels in every frame (dsm/proto.h), so the
+ * header is not rewritten by every commit (that would make page 0 a hot spot).
+ * root: the heap's root object (the name directory of mm/, 0 until then). */
+struct heap_header {
+	uint32_t magic;
+	uint32_t layout_version;
+	uint32_t npages;
+	uint32_t creator;        /* node id of the master that created it */
+	uint64_t gtime_created;
+	uint32_t root;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
+
+#define HEAP_PG_BANK          16u
+#define HEAP_BANK_ACCT_PAGES  8u
+#define HEAP_BANK_ACCOUNTS_MAX (HEAP_BANK_ACCT_PAGES * PGSIZE / 8u)
+#define HEAP_PG_COUNTER       32u
+#define HEAP_PG_COUNTER_NODE  33u
+#define HEAP_PG_BENCH_NODE    64u
+#define HEAP_PG_BENCH_SHARED  80u
+#define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
+
+/* heaphdr.c: boot roles. The master writes the header; a slave waits (a
+ * bounded time) until it joined, then reads and checks it. Prints one
+ * `heap: ...` line either way. */
+void heaphdr_boot(void);
+
+#endif

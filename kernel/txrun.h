@@ -1,0 +1,55 @@
+/*
+ * txrun.h: the runner of transactions on this kernel: every unit of work
+ * (a shell command's step, a periodic task, a workload step) is a body run
+ * by txrun() as one transaction of the protocol core, restarted from its
+ * beginning after an abort.
+ *
+ * Interface rules:
+ * - txrun(body, arg) runs body(arg) until one attempt commits (0), or returns
+ *   an error (DSM_E*, TXN_E*, DSMENV_E*; dsmenv_strerror names it).
+ * - The body touches heap addresses directly; each first access of a page
+ *   faults into kernel/dsmenv.c. It may change only the heap and *arg, and
+ *   must be ready to run again from the start: an attempt can be cut off at
+ *   any instruction (a fault that finds the transaction aborted, or the
+ *   interrupt that delivered the conflicting commit).
+ * - What the body prints is held (kernel/smartbuf.c) and printed once, when
+ *   the attempt commits. A device effect the body cannot hold back registers
+ *   an undo hook (txrun_on_abort), run if the attempt aborts or fails.
+ * - Bodies do not nest; txrun is called from the main thread only.
+ */
+#ifndef PLURIX_KERNEL_TXRUN_H
+#define PLURIX_KERNEL_TXRUN_H
+
+#include <stdint.h>
+
+#include "kernel/trap.h"
+
+#define TXRUN_RETRIES_MAX  200u   /* restarts of one unit of work before giving up */
+#define TXRUN_UNDO_MAX     8u     /* undo hooks one attempt may register */
+#define TXRUN_RUNS_MAX     8u     /* body runs of one attempt (starving yields) */
+#define TXRUN_LAT_SAMPLES  64u    /* commit latencies kept for txstat */
+
+struct txrun_stats {
+	uint32_t txns;          /* units of work run */
+	uint32_t ok, failed;    /* of those: committed, ended with an error */
+	uint32_t attempts;      /* bodies started, restarts included */
+	uint32_t retries, max_retries;
+	uint32_t last_retries;  /* restarts of the last unit of work */
+	uint32_t irq_aborts;    /* attempts cut off by an interrupt's commit */
+	uint32_t undo_runs;     /* undo hooks run */
+	uint32_t lat_n;         /* commit latencies recorded (us, write txns) */
+	uint32_t lat_us[TXRUN_LAT_SAMPLES];
+};
+
+int txrun(void (*body)(void *arg), void *arg);
+/* Inside a body: run fn(arg) if this attempt aborts or fails (LIFO). 0, or
+ * -1 if TXRUN_UNDO_MAX hooks are registered already. */
+int txrun_on_abort(void (*fn)(void *arg), void *arg);
+const struct txrun_stats *txrun_stats(void);
+
+/* For kernel/dsmenv.c and kernel/trap.c. */
+int txrun_in_body(void);
+void txrun_unwind(int err) __attribute__((noreturn));
+void txrun_irq_exit(struct trapframe *tf);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * workcmd.c: the shell's workloads on the distributed heap, each step one
+ * transaction (kernel/txrun.h), at the fixed pages of kernel/heaplayout.h:
+ *   bank init <accounts> <balance>   one transaction writes every account
+ *   bank run <transfers>             one transaction per random transfer
+ *   bank check                       one read-only transaction sums them all
+ *   counter add <n>                  n transactions, each adds 1 to the
+ *                                    shared counter and to this node's own
+ *   counter show                     shared == sum of the nodes' own, or error
+ *   txbench <disjoint|contended> <seconds>   transactions per second
+ * A run that meets an error (a page nobody serves, no token) stops there
+ * and says how far it got: never a hang, never a silent partial result.
+ * Heap part.
+ */
+#include "dsm/dsm.h"
+#include "kernel/dsmenv.h"
+#include "kernel/heaplayout.h"
+#include "kernel/kernel.h"
+#include "kernel/shell.h"
+#include "kernel/time.h"
+#include "kernel/txrun.h"
+#include "kernel/x86.h"
+
+#define BANK_MAGIC        0x4B4E4142u  /* "BANK" */
+#define BANK_BALANCE_MAX  1000000000u
+#define BANK_AMOUNT_MAX   100u
+#define WORK_COUNT_MAX    1000000u     /* transfers / adds in one command */
+#define TXBENCH_SECS_MAX  600u
+
+struct bank_header {
+	uint32_t magic;
+	uint32_t naccounts;
+	uint32_t balance;       /* every account's balance at init */
+	uint32_t inits;         /* how often it was initialised */
+};
+
+#define BANK_HDR   ((volatile struct bank_header *)HEAP_PAGE_VA(HEAP_PG_BANK))
+#define BANK_ACCT  ((volatile int64_t *)HEAP_PAGE_VA(HEAP_PG_BANK + 1u))
+
+struct bank_arg {
+	uint32_t naccounts, balance;    /* init */
+	uint32_t r1, r2, r3;            /* run: random draws for one transfer */
+	int64_t sum;                    /* check */
+	uint32_t magic;
+	int empty;                      /* check/run: no bank in the heap */
+};
+
+static uint32_t work_rnd;
+
+static uint32_t work_random(void)
+{
+	if (work_rnd == 0)
+		work_rnd = (uint32_t)rdtsc() * 2654435761u + kernel_cmdline.node + 1u;
+	work_rnd ^= work_rnd << 13;
+	work_rnd ^= work_rnd >> 17;
+	work_rnd ^= work_rnd << 5;
+	return work_rnd;
+}
+
+static void bank_init_body(void *a)
+{
+	struct bank_arg *x = a;
+
+	for (uint32_t i = 0; i < x->naccounts; i++)
+		BANK_ACCT[i] = x->balance;
+	BANK_HDR->magic = BANK_MAGIC;
+	BANK_HDR->naccounts = x->naccounts;
+	BANK_HDR->balance = x->balance;
+	BANK_HDR->inits++;
+}
+
+static void bank_transfer_body(void *a)
+{
+	struct bank_arg *x = a;
+	uint32_t n = BANK_HDR->naccounts, from, to;
+
+	x->empty = BANK_HDR->magic != BANK_MAGIC || n < 2 || n > HEAP_BANK_ACCOUNTS_MAX;
+	if (x->empty)
+		return;
+	from = x->r1 % n;
+	to = (from + 1u + x->r2 % (n - 1u)) % n;
+	BANK_ACCT[from] -= (int64_t)(1u + x->r3 % BANK_AMOUNT_MAX);
+	BANK_ACCT[to] += (int64_t)(1u + x->r3 % BANK_AMOUNT_MAX);
+}
+
+static void bank_check_body(void *a)
+{
+	struct bank_arg *x = a;
+	uint32_t n = BANK_HDR->naccounts;
+
+	x->magic = BANK_HDR->magic;
+	x->empty = x->magic != BANK_MAGIC || n > HEAP_BANK_ACCOUNTS_MAX;
+	x->sum = 0;
+	if (x->empty)
+		return;
+	x->naccounts = n;
+	x->balance = BANK_HDR->balance;
+	for (uint32_t i = 0; i < n; i++)
+		x->sum += BANK_ACCT[i];
+}
+
+/* A run of transactions: count of them, or as many as fit until a time. */
+struct steps {
+	const char *what;
+	void (*body)(void *);
+	void (*prepare)(void *);        /* before each step, outside it (random draws) */
+	void *arg;
+	uint32_t count;                 /* 0: until until_us */
+	uint64_t until_us;
+	uint32_t done, max_retries, retries, aborts;
+	uint64_t us;
+	int err;
+};
+
+static void steps_progress(const struct steps *s)
+{
+	if (s->count >= 1000u && s->done % (s->count / 4u) == 0 && s->done < s->count)
+		kprintf("%s: %u of %u\n", s->what, s->done, s->count);
+}
+
+/* Run the steps; stops at the first error (s->err) and says how far it got. */
+static void steps_run(struct steps *s)
+{
+	const struct txrun_stats *r = txrun_stats();
+	uint32_t aborts0 = dsmenv_node()->txn.n_aborts;
+	uint64_t t0 = time_us();
+
+	s->done = s->max_retries = s->retries = 0;
+	s->err = 0;
+	for (uint32_t i = 0; i < WORK_COUNT_MAX * 10u; i++) {
+		if (s->count ? s->done == s->count : time_us() >= s->until_us)
+			break;
+		if (s->prepare)
+			s->prepare(s->arg);
+		s->err = txrun(s->body, s->arg);
+		if (s->err < 0)
+			break;
+		s->done++;
+		s->retries += r->last_retries;
+		if (r->last_retries > s->max_retries)
+			s->max_retries = r->last_retries;
+		steps_progress(s);
+	}
+	s->us = time_us() - t0;
+	s->aborts = dsmenv_node()->txn.n_aborts - aborts0;
+}
+
+static int steps_report(const struct steps *s)
+{
+	uint64_t rate = s->us ? (uint64_t)s->done * 1000000u / s->us : 0;
+
+	kprintf("%s: %u committed in %llu us (%llu tx/s), aborts %u, retries %u, max retries %u\n",
+		s->what, s->done, s->us, rate, s->aborts, s->retries, s->max_retries);
+	if (s->err < 0)
+		return shell_error("%s: stopped after %u: %s", s->what, s->done,
+				   dsmenv_strerror(s->err));
+	return 0;
+}
+
+/* The common front of every command here: the heap must be there. */
+static int heap_ready(const char *cmd)
+{
+	if (!dsmenv_on())
+		return shell_error("%s: %s", cmd, dsmenv_strerror(DSMENV_EOFF));
+	if (dsmenv_heap_bytes() == 0)
+		return shell_error("%s: %s", cmd, dsmenv_strerror(DSMENV_ENOTYET));
+	return 0;
+}
+
+static int count_arg(const char *cmd, const char *s, uint32_t *n)
+{
+	if (shell_number(s, WORK_COUNT_MAX, n) < 0 || *n == 0)
+		return shell_error("%s: count must be 1..%u, not '%s'", cmd, WORK_COUNT_MAX, s);
+	return 0;
+}
+
+static void bank_prepare(void *a)
+{
+	struct bank_arg *x = a;
+
+	x->r1 = work_random();
+	x->r2 = work_random();
+	x->r3 = work_random();
+}
+
+static int bank_init(char **argv)
+{
+	static struct bank_arg x;
+	int r;
+
+	if (shell_number(argv[2], HEAP_BANK_ACCOUNTS_MAX, &x.naccounts) < 0 || x.naccounts < 2)
+		return shell_error("bank init: accounts must be 2..%u", HEAP_BANK_ACCOUNTS_MAX);
+	if (shell_number(argv[3], BANK_BALANCE_MAX, &x.balance) < 0)
+		return shell_error("bank init: balance must be 0..%u", BANK_BALANCE_MAX);
+	if ((r = txrun(bank_init_body, &x)) < 0)
+		return shell_error("bank init: %s", dsmenv_strerror(r));
+	kprintf("bank: %u accounts of %u, sum %llu\n", x.naccounts, x.balance,
+		(uint64_t)x.naccounts * x.balance);
+	return 0;
+}
+
+static int bank_run(char **argv)
+{
+	static struct bank_arg x;
+	struct steps s = { .what = "bank run", .body = bank_transfer_body,
+			   .prepare = bank_prepare, .arg = &x };
+
+	if (count_arg("bank run", argv[2], &s.count) < 0)
+		return -1;
+	x.empty = 0;
+	steps_run(&s);
+	if (x.empty)
+		return shell_error("bank run: no bank in the heap (bank init first)");
+	return steps_report(&s);
+}
+
+static int bank_check(void)
+{
+	static struct bank_arg x;
+	int64_t want;
+	int r;
+
+	if ((r = txrun(bank_check_body, &x)) < 0)
+		return shell_error("bank check: %s", dsmenv_strerror(r));
+	if (x.empty)
+		return shell_error("bank check: no bank in the heap (magic 0x%08x)", x.magic);
+	want = (int64_t)x.naccounts * x.balance;
+	kprintf("bank: %u accounts, sum %lld, expected %lld\n", x.naccounts, x.sum, want);
+	if (x.sum != want)
+		return shell_error("bank check: sum %lld differs from %lld by %lld", x.sum, want,
+				   x.sum - want);
+	return 0;
+}
+
+int workcmd_bank(int argc, char **argv)
+{
+	if (heap_ready("bank") < 0)
+		return -1;
+	if (argc == 4 && !strcmp(argv[1], "init"))
+		return bank_init(argv);
+	if (argc == 3 && !strcmp(argv[1], "run"))
+		return bank_run(argv);
+	if (argc == 2 && !strcmp(argv[1], "check"))
+		return bank_check();
+	return shell_error("usage: bank init <accounts> <balance> | bank run <transfers> | "
+			   "bank check");
+}
+
+#define COUNTER_SHARED ((volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_COUNTER))
+#define COUNTER_OWN(n) ((volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_COUNTER_NODE + (n)))
+
+struct counter_arg {
+	uint64_t shared, own[HEAP_NODES_MAX];
+};
+
+static void counter_add_body(void *a)
+{
+	(void)a;
+	*COUNTER_SHARED += 1u;
+	*COUNTER_OWN(kernel_cmdline.node) += 1u;
+}
+
+static void counter_show_body(void *a)
+{
+	struct counter_arg *x = a;
+
+	x->shared = *COUNTER_SHARED;
+	for (uint32_t i = 0; i < HEAP_NODES_MAX; i++)
+		x->own[i] = *COUNTER_OWN(i);
+}
+
+static int counter_show(void)
+{
+	static struct counter_arg x;
+	uint64_t sum = 0;
+	int r;
+
+	if ((r = txrun(counter_show_body, &x)) < 0)
+		return shell_error("counter show: %s", dsmenv_strerror(r));
+	for (uint32_t i = 0; i < HEAP_NODES_MAX; i++) {
+		sum += x.own[i];
+		if (x.own[i])
+			kprintf("counter node %u %llu\n", i, x.own[i]);
+	}
+	kprintf("counter shared %llu\ncounter sum_of_nodes %llu\n", x.shared, sum);
+	if (sum != x.shared)
+		return shell_error("counter show: shared %llu differs from the nodes' sum %llu",
+				   x.shared, sum);
+	return 0;
+}
+
+int workcmd_counter(int argc, char **argv)
+{
+	struct steps s = { .what = "counter add", .body = counter_add_body };
+
+	if (heap_ready("counter") < 0)
+		return -1;
+	if (kernel_cmdline.node >= HEAP_NODES_MAX)
+		return shell_error("counter: node %u has no counter page", kernel_cmdline.node);
+	if (argc == 2 && !strcmp(argv[1], "show"))
+		return counter_show();
+	if (argc != 3 || strcmp(argv[1], "add"))
+		return shell_error("usage: counter add <n> | counter show");
+	if (count_arg("counter add", argv[2], &s.count) < 0)
+		return -1;
+	steps_run(&s);
+	return steps_report(&s);
+}
+
+static void bench_disjoint_body(void *a)
+{
+	(void)a;
+	*(volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_BENCH_NODE + kernel_cmdline.node) += 1u;
+}
+
+static void bench_contended_body(void *a)
+{
+	(void)a;
+	*(volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_BENCH_SHARED) += 1u;
+}
+
+int workcmd_txbench(int argc, char **argv)
+{
+	struct steps s = { .what = "txbench" };
+	uint32_t secs;
+
+	if (argc != 3)
+		return shell_error("usage: txbench <disjoint|contended> <seconds>");
+	if (!strcmp(argv[1], "disjoint"))
+		s.body = bench_disjoint_body;
+	else if (!strcmp(argv[1], "contended"))
+		s.body = bench_contended_body;
+	else
+		return shell_error("txbench: workload must be disjoint or contended, not '%s'",
+				   argv[1]);
+	if (shell_number(argv[2], TXBENCH_SECS_MAX, &secs) < 0 || secs == 0)
+		return shell_error("txbench: seconds must be 1..%u", TXBENCH_SECS_MAX);
+	if (heap_ready("txbench") < 0)
+		return -1;
+	if (kernel_cmdline.node >= HEAP_NODES_MAX)
+		return shell_error("txbench: node %u has no bench page", kernel_cmdline.node);
+	s.what = argv[1][0] == 'd' ? "txbench disjoint" : "txbench contended";
+	s.until_us = time_us() + (uint64_t)secs * 1000000u;
+	steps_run(&s);
+	return steps_report(&s);
+}
