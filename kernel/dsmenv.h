@@ -61,5 +61,6 @@ int heapcmd_txstat(int argc, char **argv);
 int workcmd_bank(int argc, char **argv);
 int workcmd_counter(int argc, char **argv);
 int workcmd_txbench(int argc, char **argv);
+int workcmd_txprint(int argc, char **argv);
 
 #endif

@@ -159,6 +159,7 @@ static const struct cmd cmds[] = {
 	{ "bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check" },
 	{ "counter", workcmd_counter, "counter add <n> | counter show" },
 	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
+	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -8,6 +8,11 @@
  *                                    shared counter and to this node's own
  *   counter show                     shared == sum of the nodes' own, or error
  *   txbench <disjoint|contended> <seconds>   transactions per second
+ *   txprint <n>                      n contended transactions that print a
+ *                                    line and register an undo hook inside
+ *                                    the body: the smart buffer's and the
+ *                                    undo hooks' test (each line once, one
+ *                                    undo per aborted attempt)
  * A run that meets an error (a page nobody serves, no token) stops there
  * and says how far it got: never a hang, never a silent partial result.
  * Heap part.
@@ -342,5 +347,50 @@ int workcmd_txbench(int argc, char **argv)
 	s.what = argv[1][0] == 'd' ? "txbench disjoint" : "txbench contended";
 	s.until_us = time_us() + (uint64_t)secs * 1000000u;
 	steps_run(&s);
+	return steps_report(&s);
+}
+
+struct txprint_arg {
+	uint32_t i, undone;
+};
+
+static void txprint_undo(void *a)
+{
+	((struct txprint_arg *)a)->undone++;
+}
+
+static void txprint_body(void *a)
+{
+	struct txprint_arg *x = a;
+	volatile uint64_t *v = (volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_BENCH_SHARED);
+
+	txrun_on_abort(txprint_undo, x);
+	kprintf("txprint %u of node %u sees %llu\n", x->i, kernel_cmdline.node, *v);
+	*v += 1u;               /* the write may abort this attempt: the line goes too */
+}
+
+static void txprint_next(void *a)
+{
+	((struct txprint_arg *)a)->i++;
+}
+
+int workcmd_txprint(int argc, char **argv)
+{
+	static struct txprint_arg x;
+	struct steps s = { .what = "txprint", .body = txprint_body, .prepare = txprint_next,
+			   .arg = &x };
+
+	if (argc != 2)
+		return shell_error("usage: txprint <n>");
+	if (count_arg("txprint", argv[1], &s.count) < 0 || heap_ready("txprint") < 0)
+		return -1;
+	x.i = 0;
+	x.i--;                  /* txprint_next makes the first one 0 */
+	x.undone = 0;
+	steps_run(&s);
+	kprintf("txprint: undo hooks run %u, aborted attempts %u\n", x.undone, s.retries);
+	if (s.err == 0 && x.undone != s.retries)
+		return shell_error("txprint: %u undo hooks ran for %u aborted attempts", x.undone,
+				   s.retries);
 	return steps_report(&s);
 }
