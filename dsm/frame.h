@@ -57,6 +57,8 @@ enum frame_type {
 	FRAME_TYPE_PING = 1,       /* payload: opaque bytes, echoed back */
 	FRAME_TYPE_PONG = 2,       /* payload: the ping's payload */
 	FRAME_TYPE_BENCH = 3,      /* payload: filler; counted and dropped (bench tx) */
+	FRAME_TYPE_TRAIN_REQ = 4,  /* payload: token u32, parts u8, part bytes u16 */
+	FRAME_TYPE_TRAIN = 5,      /* payload: token u32, index u8, filler: one of parts */
 	FRAME_TYPE_DSM_FIRST = 16, /* 16..127: dsm/ and txn/ (dsm/proto.h) */
 	FRAME_TYPE_PS_FIRST = 128, /* 128..191: pageserver/ */
 	FRAME_TYPE_MAX = 255

@@ -46,6 +46,15 @@ static struct {
 	uint64_t tsc;
 } mbox;
 
+/* The frame train being waited for (net_train_ask). */
+static struct {
+	volatile int armed;
+	volatile int done;
+	uint32_t token;
+	uint32_t want, got;     /* masks of part indexes */
+	uint64_t tsc;
+} train;
+
 static int peer_find(uint16_t node)
 {
 	for (int i = 0; i < npeers; i++)
@@ -116,6 +125,37 @@ int net_send_frame(uint16_t dst, const uint8_t *frame, size_t n)
 	return r;
 }
 
+/* Answer a TRAIN_REQ: `parts` frames of `bytes` payload, back to back. */
+static void net_train_answer(const struct frame_hdr *h, const uint8_t *p)
+{
+	static uint8_t part[FRAME_PAYLOAD_MAX];
+	uint32_t parts = h->len >= 7 ? p[4] : 0, bytes = h->len >= 7 ? frame_get16(p + 5) : 0;
+
+	if (parts == 0 || parts > 8 || bytes < 5 || bytes > FRAME_PAYLOAD_MAX) {
+		st.rx_unknown_type++;
+		return;
+	}
+	memcpy(part, p, 4);
+	for (uint32_t i = 0; i < parts; i++) {
+		part[4] = (uint8_t)i;
+		if (net_send(h->src, FRAME_TYPE_TRAIN, part, bytes) != 0)
+			st.tx_dropped++;
+	}
+	st.trains_sent++;
+}
+
+static void net_train_part(const struct frame_hdr *h, const uint8_t *p)
+{
+	if (!train.armed || h->len < 5 || frame_get32(p) != train.token || p[4] >= 32)
+		return;
+	train.got |= 1u << p[4];
+	if ((train.got & train.want) == train.want) {
+		train.tsc = rdtsc();
+		train.armed = 0;
+		train.done = 1;
+	}
+}
+
 static void net_pong(const struct frame_hdr *h, const uint8_t *payload)
 {
 	if (mbox.armed && h->len == mbox.len &&
@@ -166,6 +206,10 @@ static void net_rx(const uint8_t *frame, size_t n)
 		net_pong(&h, payload);
 	} else if (h.type == NET_TYPE_BENCH) {
 		st.rx_bench++;
+	} else if (h.type == FRAME_TYPE_TRAIN_REQ) {
+		net_train_answer(&h, payload);
+	} else if (h.type == FRAME_TYPE_TRAIN) {
+		net_train_part(&h, payload);
 	} else if (h.type >= FRAME_TYPE_DSM_FIRST && h.type < FRAME_TYPE_PS_FIRST) {
 		st.rx_dsm++;
 		dsmenv_rx(frame, n);
@@ -209,6 +253,40 @@ void net_pong_disarm(void)
 
 	mbox.armed = 0;
 	mbox.done = 0;
+	irq_restore(f);
+}
+
+int net_train_ask(uint16_t dst, uint32_t token, uint32_t parts, uint32_t bytes)
+{
+	uint8_t req[7];
+	uint32_t f = irq_save();
+
+	train.token = token;
+	train.want = (1u << parts) - 1u;
+	train.got = 0;
+	train.done = 0;
+	train.armed = 1;
+	irq_restore(f);
+	frame_put32(req, token);
+	req[4] = (uint8_t)parts;
+	frame_put16(req + 5, (uint16_t)bytes);
+	return net_send(dst, FRAME_TYPE_TRAIN_REQ, req, sizeof(req));
+}
+
+int net_train_done(uint64_t *tsc)
+{
+	if (!train.done)
+		return 0;
+	*tsc = train.tsc;
+	return 1;
+}
+
+void net_train_disarm(void)
+{
+	uint32_t f = irq_save();
+
+	train.armed = 0;
+	train.done = 0;
 	irq_restore(f);
 }
 

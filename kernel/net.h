@@ -28,6 +28,7 @@ struct net_stats {
 	uint32_t rx_bench;      /* NET_TYPE_BENCH frames received */
 	uint32_t rx_dsm;        /* protocol frames handed to kernel/dsmenv.c */
 	uint32_t pings_answered;
+	uint32_t trains_sent;   /* frame trains sent on request (ping ... page) */
 	uint32_t pongs_unmatched; /* late, duplicate or foreign pongs */
 	uint32_t tx_dropped;    /* frames not sent: transmit queue full */
 	uint32_t peers_full;    /* nodes not learned: table full */
@@ -52,6 +53,11 @@ int net_peer(int i, uint16_t *node, uint8_t mac[6]);   /* 0 if i is valid */
 void net_pong_arm(const uint8_t *payload, size_t len, uint16_t from);
 int net_pong_done(uint64_t *tsc, uint16_t *src);     /* 1 once answered */
 void net_pong_disarm(void);
+/* A frame train (the raw transport of a page fetch): ask dst for `parts`
+ * frames of `bytes` payload each; done once every one of them arrived. */
+int net_train_ask(uint16_t dst, uint32_t token, uint32_t parts, uint32_t bytes);
+int net_train_done(uint64_t *tsc);     /* 1 once the whole train is in */
+void net_train_disarm(void);
 
 const struct frame_counters *net_frame_counters(void);
 const struct net_stats *net_stats(void);

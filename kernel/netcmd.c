@@ -8,7 +8,12 @@
  * round trip is TSC at send to TSC in the receive interrupt.
  * `ping all` first broadcasts one PING (every node answers, and answers
  * teach net.c their MACs), then pings each node seen so far in turn.
+ * `ping <node> <count> page`: the raw transport of a page fetch instead, a
+ * small request answered by a train of DSM_DATA_PARTS frames of a PageData's
+ * size (dsm/proto.h); the round trip ends when the whole train is in. The
+ * heap benchmark sets page fetches beside it.
  */
+#include "dsm/proto.h"
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
@@ -21,6 +26,8 @@
 #define PING_BYTES_MIN     4            /* room for the token */
 #define RTT_MAX            10000        /* round trips kept for the median */
 #define BENCH_STALL_US     1000000      /* transmitter stuck: give up */
+#define PING_TRAIN         0xFFFFFFFFu  /* bytes: a page-sized frame train */
+#define TRAIN_PART_BYTES   (DSM_PL_PAGE_DATA + DSM_DATA_CHUNK)
 
 static uint8_t payload[FRAME_PAYLOAD_MAX];
 static uint32_t rtt[RTT_MAX];
@@ -52,6 +59,23 @@ static void payload_fill(uint32_t bytes)
 	frame_put32(payload, token);
 }
 
+/* One train round trip: 1 and *us when the whole train came back, 0 if not. */
+static int train_once(uint16_t dst, uint32_t *us)
+{
+	uint64_t t0, t1, limit = (uint64_t)time_tsc_per_ms * PING_TIMEOUT_US / 1000;
+	int got = 0;
+
+	t0 = rdtsc();
+	if (net_train_ask(dst, ++token, DSM_DATA_PARTS, TRAIN_PART_BYTES) == 0) {
+		while (!(got = net_train_done(&t1)) && rdtsc() - t0 < limit)
+			kernel_idle();
+	}
+	net_train_disarm();
+	if (got)
+		*us = (uint32_t)time_tsc_to_us(t1 - t0);
+	return got;
+}
+
 /* One round trip: 1 and *us on an answer, 0 if lost. */
 static int ping_once(uint16_t dst, uint32_t bytes, uint32_t *us)
 {
@@ -59,6 +83,8 @@ static int ping_once(uint16_t dst, uint32_t bytes, uint32_t *us)
 	uint16_t src;
 	int got = 0;
 
+	if (bytes == PING_TRAIN)
+		return train_once(dst, us);
 	payload_fill(bytes);
 	net_pong_arm(payload, bytes, dst);
 	t0 = rdtsc();
@@ -97,8 +123,10 @@ static int ping_report(uint16_t dst, uint32_t count, uint32_t bytes)
 	struct ping_result r;
 
 	ping_node(dst, count, bytes, &r);
-	kprintf("ping %u: sent %u received %u lost %u min %u median %u max %u us\n",
-		dst, r.sent, r.received, r.sent - r.received, r.min, r.median, r.max);
+	kprintf("%s %u: sent %u received %u lost %u min %u median %u max %u us%s\n",
+		bytes == PING_TRAIN ? "train" : "ping", dst, r.sent, r.received,
+		r.sent - r.received, r.min, r.median, r.max,
+		bytes == PING_TRAIN ? " (a page-sized train back)" : "");
 	return r.received ? 0 : -1;
 }
 
@@ -138,16 +166,18 @@ int netcmd_ping(int argc, char **argv)
 	uint32_t dst = FRAME_NODE_ALL, count = PING_COUNT_DEFAULT, bytes = PING_BYTES_DEFAULT;
 
 	if (argc < 2 || argc > 4)
-		return shell_error("usage: ping <node|all> [count] [bytes]");
+		return shell_error("usage: ping <node|all> [count] [bytes|page]");
 	if (strcmp(argv[1], "all") && (shell_number(argv[1], FRAME_NODE_MAX, &dst) < 0 ||
 				       dst == kernel_cmdline.node))
 		return shell_error("ping: bad node '%s' (0..%u, not ourselves, or all)",
 				   argv[1], FRAME_NODE_MAX);
 	if (argc > 2 && (shell_number(argv[2], PING_COUNT_MAX, &count) < 0 || count == 0))
 		return shell_error("ping: bad count '%s' (1..%u)", argv[2], PING_COUNT_MAX);
-	if (argc > 3 && (shell_number(argv[3], FRAME_PAYLOAD_MAX, &bytes) < 0 ||
-			 bytes < PING_BYTES_MIN))
-		return shell_error("ping: bad bytes '%s' (%u..%u)", argv[3],
+	if (argc > 3 && !strcmp(argv[3], "page") && dst != FRAME_NODE_ALL)
+		bytes = PING_TRAIN;
+	else if (argc > 3 && (shell_number(argv[3], FRAME_PAYLOAD_MAX, &bytes) < 0 ||
+			      bytes < PING_BYTES_MIN))
+		return shell_error("ping: bad bytes '%s' (%u..%u, or page to one node)", argv[3],
 				   PING_BYTES_MIN, FRAME_PAYLOAD_MAX);
 	if (!net_up())
 		return shell_error("ping: no network interface");

@@ -147,7 +147,7 @@ static int cmd_poweroff(int argc, char **argv)
 static const struct cmd cmds[] = {
 	{ "help", cmd_help, "help: this list" },
 	{ "info", cmd_info, "info: node, role, cluster, mac, memory, uptime, ready_us" },
-	{ "ping", netcmd_ping, "ping <node|all> [count] [bytes]: raw-frame round trips" },
+	{ "ping", netcmd_ping, "ping <node|all> [count] [bytes|page]: raw-frame round trips" },
 	{ "stats", cmd_stats, "stats: NIC and frame decoder counters" },
 	{ "crash", cmd_crash, "crash <pf|ud|de|gp>: fault on purpose (tests)" },
 	{ "poweroff", cmd_poweroff, "poweroff: exit QEMU with the pass code" },

@@ -37,4 +37,5 @@ test-qemu: all
 bench: all
 	@tools/deps
 	tests/bench/run
+	tests/bench/heap
 
