@@ -11,6 +11,7 @@
  *   pages 33..48  counter: one private counter page per node (33 + node)
  *   pages 64..79  txbench disjoint: one page per node (64 + node)
  *   page 80       txbench contended: one shared page
+ *   pages 96..111 heartbeat: one beat record per node (96 + node), kernel/sched.c
  */
 #ifndef PLURIX_KERNEL_HEAPLAYOUT_H
 #define PLURIX_KERNEL_HEAPLAYOUT_H
@@ -46,6 +47,7 @@ _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 #define HEAP_PG_COUNTER_NODE  33u
 #define HEAP_PG_BENCH_NODE    64u
 #define HEAP_PG_BENCH_SHARED  80u
+#define HEAP_PG_BEAT          96u
 #define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
 
 /* heaphdr.c: boot roles. The master writes the header; a slave waits (a

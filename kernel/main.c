@@ -15,6 +15,7 @@
 #include "kernel/kernel.h"
 #include "kernel/multiboot.h"
 #include "kernel/net.h"
+#include "kernel/sched.h"
 #include "kernel/param.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
@@ -79,6 +80,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	dsmenv_init(&kernel_cmdline);
 	sti();
 	heaphdr_boot();
+	sched_init();
 	kernel_ready_us = time_us();
 	kprintf("plurix: node %u role %s cluster %u ready in %llu us\n",
 		kernel_cmdline.node, cmdline_role_name(kernel_cmdline.role),

@@ -13,6 +13,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/sched.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
 #include "kernel/shell.h"
@@ -159,6 +160,8 @@ static const struct cmd cmds[] = {
 	{ "bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check" },
 	{ "counter", workcmd_counter, "counter add <n> | counter show" },
 	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
+	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
+	{ "nodes", sched_cmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
 	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
 };
 
@@ -229,6 +232,7 @@ void shell_run(void)
 	for (;;) {
 		int c = console_getc();
 		if (c < 0) {
+			sched_poll();           /* periodic transactions, between commands */
 			kernel_idle();
 			continue;
 		}

@@ -1,0 +1,125 @@
+/*
+ * sched.c: periodic tasks, each run as one transaction (sched.h), and the
+ * first of them, the heartbeat: every node writes its own beat record in the
+ * heap (kernel/heaplayout.h, HEAP_PG_BEAT + node) every BEAT_TICKS, so any
+ * node can see the cluster from the heap itself (`nodes`). A node that died
+ * owned its beat page: reading it then ends in "page unavailable", which
+ * `nodes` reports for that node alone.
+ * Heap part: touches the heap only inside transactions.
+ */
+#include "dsm/dsm.h"
+#include "kernel/dsmenv.h"
+#include "kernel/heaplayout.h"
+#include "kernel/kernel.h"
+#include "kernel/sched.h"
+#include "kernel/shell.h"
+#include "kernel/time.h"
+#include "kernel/txrun.h"
+
+#define BEAT_TICKS 200u          /* heartbeat period: 2 s at PIT_HZ 100 */
+
+struct beat {
+	uint32_t node;
+	uint32_t beats;
+	uint64_t gtime;          /* the node's global time when it beat */
+	uint64_t uptime_ms;
+};
+
+#define BEAT_OF(n) ((volatile struct beat *)HEAP_PAGE_VA(HEAP_PG_BEAT + (n)))
+
+struct task {
+	const char *name;
+	uint32_t period_ticks;
+	void (*body)(void *);
+	uint32_t next;
+	uint32_t runs, fails;
+	int last_err;
+};
+
+static void beat_body(void *a)
+{
+	volatile struct beat *b = BEAT_OF(kernel_cmdline.node);
+
+	(void)a;
+	b->node = kernel_cmdline.node;
+	b->beats++;
+	b->gtime = dsmenv_node()->gtime;
+	b->uptime_ms = time_us() / 1000u;
+}
+
+static struct task tasks[] = {
+	{ "heartbeat", BEAT_TICKS, beat_body, 0, 0, 0, 0 },
+};
+
+void sched_init(void)
+{
+	for (uint32_t i = 0; i < NELEM(tasks); i++)
+		tasks[i].next = time_ticks + tasks[i].period_ticks;
+}
+
+/* Run every due task once; a node with no heap (yet) runs nothing. */
+void sched_poll(void)
+{
+	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX)
+		return;
+	for (uint32_t i = 0; i < NELEM(tasks); i++) {
+		struct task *t = &tasks[i];
+		if ((int32_t)(time_ticks - t->next) < 0)
+			continue;
+		t->next = time_ticks + t->period_ticks;
+		t->last_err = txrun(t->body, 0);
+		t->runs++;
+		t->fails += t->last_err < 0;
+	}
+}
+
+int sched_cmd_tasks(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (uint32_t i = 0; i < NELEM(tasks); i++)
+		kprintf("task %s every %u ms: runs %u failed %u last %s\n", tasks[i].name,
+			tasks[i].period_ticks * 10u, tasks[i].runs, tasks[i].fails,
+			tasks[i].last_err < 0 ? dsmenv_strerror(tasks[i].last_err) : "ok");
+	return 0;
+}
+
+struct beat_arg {
+	uint32_t node;
+	struct beat b;
+};
+
+static void beat_read_body(void *a)
+{
+	struct beat_arg *x = a;
+	volatile struct beat *b = BEAT_OF(x->node);
+
+	x->b.node = b->node;
+	x->b.beats = b->beats;
+	x->b.gtime = b->gtime;
+	x->b.uptime_ms = b->uptime_ms;
+}
+
+/* nodes: every beat record, each in its own transaction. */
+int sched_cmd_nodes(int argc, char **argv)
+{
+	struct beat_arg x;
+	uint32_t seen = 0;
+
+	(void)argc, (void)argv;
+	if (dsmenv_heap_bytes() == 0)
+		return shell_error("nodes: %s", dsmenv_strerror(DSMENV_ENOTYET));
+	for (x.node = 0; x.node < HEAP_NODES_MAX; x.node++) {
+		int r = txrun(beat_read_body, &x);
+		if (r < 0) {
+			kprintf("node %u: %s\n", x.node, dsmenv_strerror(r));
+			continue;
+		}
+		if (x.b.beats == 0)
+			continue;
+		seen++;
+		kprintf("node %u: beats %u, last at gtime %llu, uptime %llu ms\n", x.node,
+			x.b.beats, x.b.gtime, x.b.uptime_ms);
+	}
+	kprintf("nodes seen in the heap: %u (now gtime %llu)\n", seen, dsmenv_node()->gtime);
+	return 0;
+}
