@@ -45,6 +45,9 @@ struct dsm_config {
 	uint16_t id;          /* this node, < DSM_NODES_MAX */
 	uint16_t cluster;
 	bool manager;         /* run the token manager; create the heap */
+	bool await_image;     /* manager: first ask a PageServer for an image (7) */
+	bool pageserver;      /* checkpoint the heap and serve orphan pages (7, 8) */
+	uint32_t ckpt_ticks;  /* pageserver: checkpoint this often (0: on request only) */
 	uint32_t npages;      /* heap pages, <= DSM_PAGES_MAX (manager) */
 	uint16_t part_pages;  /* page numbers per Commit frame (0: the max) */
 };
@@ -79,6 +82,7 @@ struct dsm_commit_slot {
 struct dsm_waiter {
 	bool waiting;
 	bool starving;
+	bool ckpt;            /* the PageServer's checkpoint: before everybody */
 	uint32_t txn;
 	uint32_t order;       /* arrival order at the manager */
 };
@@ -102,6 +106,61 @@ struct dsm_mgr {
 	uint64_t last_write[DSM_PAGES_MAX];
 	uint16_t last_writer[DSM_PAGES_MAX];
 	uint32_t n_grants, n_revoked, n_decided;
+	uint64_t restore_deadline;          /* DSM_RESTORING: give up waiting then */
+};
+
+/* The PageServer (proto.h, 7 and 8); only a pageserver's is active. */
+enum dsm_ps_status {
+	DSM_PS_OK = 0,
+	DSM_PS_EFETCH = 1,    /* a modified page nobody served: checkpoint abandoned */
+	DSM_PS_EDISK = 2,     /* the environment could not stage or write it */
+	DSM_PS_ETOKEN = 3,    /* no grant in time, or the lease was lost */
+	DSM_PS_NSTATUS
+};
+enum dsm_ps_phase { DSM_PS_IDLE = 0, DSM_PS_WANT_TOKEN, DSM_PS_COLLECT };
+
+struct dsm_ps_req {         /* a recent PageReq, to see it repeated */
+	uint16_t src;
+	uint32_t id;
+	uint8_t seen;
+};
+
+struct dsm_ps {
+	bool active;
+	bool loaded;          /* pages of an image were loaded at boot */
+	bool again;           /* an ask came during a checkpoint: one more after it */
+	bool full;            /* this checkpoint holds every page that is not zero */
+	uint8_t phase;        /* enum dsm_ps_phase */
+	uint64_t image_t;     /* time of the image on disk (loaded or last written) */
+	uint32_t image_pages; /* the loaded image's heap size */
+	uint32_t req_id;      /* TokenReq id of the running checkpoint */
+	bool granted;
+	uint32_t grant;
+	uint64_t grant_t;     /* the checkpoint's time */
+	uint64_t wait_start, next_send, next_auto, started;
+	uint32_t cursor;      /* next page to look at */
+	uint32_t npend;       /* pages staged for this checkpoint */
+	uint32_t pend[DSM_PAGES_MAX];
+	uint64_t pend_v[DSM_PAGES_MAX];
+	uint64_t saved[DSM_PAGES_MAX];      /* version on disk; 0: never written (zeros) */
+	uint8_t orphan[DSM_PAGES_MAX / 8u]; /* no live owner: served at once */
+	uint32_t ask_id;      /* the newest CkptAsk this checkpoint answers */
+	uint32_t req_next;
+	struct dsm_ps_req reqs[DSM_PS_REQS];
+	/* counters and the last result */
+	uint32_t n_ckpts, n_failed, n_pages, n_served_orphan, n_served_repeat;
+	uint64_t last_t, last_ticks;
+	uint32_t last_pages;
+	uint8_t last_status;
+};
+
+/* What a node last heard of a checkpoint (CkptDone), for `checkpoint`. */
+struct dsm_ckpt_seen {
+	uint32_t id;
+	uint64_t t;
+	uint32_t pages;
+	uint8_t status;
+	bool any;
 };
 
 struct dsm_stats {
@@ -111,7 +170,7 @@ struct dsm_stats {
 	uint32_t dup_frames;
 };
 
-enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1 };
+enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
 
 struct dsm_node {
 	const struct dsm_env *env;
@@ -132,6 +191,10 @@ struct dsm_node {
 	struct dsm_commit_slot window[DSM_COMMIT_WINDOW];
 	struct txn txn;
 	struct dsm_mgr mgr;
+	struct dsm_ps ps;
+	uint64_t restored_t;                /* manager: restored from an image at this time */
+	bool restored;
+	struct dsm_ckpt_seen ckpt;
 	uint8_t selfq[DSM_SELFQ_MAX][FRAME_WIRE_MAX];
 	uint16_t selfq_len[DSM_SELFQ_MAX];
 	uint8_t selfq_head, selfq_count;
@@ -170,5 +233,21 @@ void dsm_gtime_tick(struct dsm_node *n);
 void dsm_mgr_init(struct dsm_node *n);
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_mgr_tick(struct dsm_node *n);
+void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
+void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
+void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);
+void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
+bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_ps_joined(struct dsm_node *n);
+void dsm_ps_written(struct dsm_node *n, uint32_t page);
+void dsm_ps_progress(struct dsm_node *n);
+void dsm_ps_tick(struct dsm_node *n);
+
+/* The PageServer's environment side (kernel or simulator), before the node
+ * joins: one page of the image on disk, then the image's time and heap size. */
+void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
+void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages);
+/* Any node: ask the PageServer for a checkpoint; returns the ask's id. */
+uint32_t dsm_ckpt_ask(struct dsm_node *n);
 
 #endif

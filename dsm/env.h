@@ -19,6 +19,9 @@
  *   panic         a broken invariant; never returns.
  *   observe       optional (NULL in the kernel for now): protocol events for
  *                 the simulator's checkers and, later, the live monitor.
+ *   ps_begin/ps_save/ps_commit  a PageServer's disk (proto.h, 8): begin a
+ *                 checkpoint, stage one page of it, write the staged pages
+ *                 with the checkpoint's time.
  *
  * Callbacks in (dsm/dsm.h and txn/txn.h, called by the environment):
  *   dsm_frame_in(node, buf, len)     a frame arrived (interrupt or sim delivery)
@@ -69,6 +72,13 @@ struct dsm_env {
 	void (*wake)(void *ctx);
 	void (*panic)(void *ctx, const char *file, int line, const char *expr);
 	void (*observe)(void *ctx, const struct dsm_obs_event *ev);
+	/* PageServer only (NULL elsewhere): begin checkpoint t (1: the disk wants
+	 * it full, every page; 0: incremental), stage page `page` at version v,
+	 * then write the staged pages as checkpoint t (full: they are all the
+	 * pages that are not zero). Each returns < 0 if it could not. */
+	int (*ps_begin)(void *ctx, uint64_t t);
+	int (*ps_save)(void *ctx, uint32_t page, uint64_t v, const uint8_t *data);
+	int (*ps_commit)(void *ctx, uint64_t t, uint32_t npages, bool full);
 };
 
 #endif

@@ -45,6 +45,7 @@ static void gtime_drop_written(struct dsm_node *n, const uint32_t *pages, uint32
 	for (uint32_t i = 0; i < count; i++) {
 		n->page[pages[i]].known = t;
 		dsm_page_drop(n, pages[i]);
+		dsm_ps_written(n, pages[i]);
 	}
 }
 

@@ -21,6 +21,16 @@ void dsm_mgr_init(struct dsm_node *n)
 	g->next_beacon = dsm_now(n) + DSM_BEACON_TICKS;
 }
 
+/* 7.3: restarting from an image at time t: the global time goes on from t;
+ * no page was written after it (recovery bitmaps are empty until commits). */
+void dsm_mgr_restore(struct dsm_node *n, uint64_t t)
+{
+	struct dsm_mgr *g = &n->mgr;
+	g->time = t;
+	for (uint32_t p = 0; p < DSM_PAGES_MAX; p++)
+		g->last_write[p] = 0;
+}
+
 static void mgr_send_grant(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
@@ -29,8 +39,9 @@ static void mgr_send_grant(struct dsm_node *n)
 	dsm_send(n, g->holder, &m);
 }
 
-/* The contention manager: starving requests first, then first come first
- * served; within each class, arrival order (proto.h, 5). */
+/* The contention manager: the PageServer's checkpoint first (8.2), then
+ * starving requests, then first come first served; within each class,
+ * arrival order (proto.h, 5). */
 static int mgr_pick(const struct dsm_mgr *g)
 {
 	int best = -1;
@@ -43,8 +54,8 @@ static int mgr_pick(const struct dsm_mgr *g)
 			continue;
 		}
 		const struct dsm_waiter *b = &g->wait[best];
-		if ((w->starving && !b->starving) ||
-		    (w->starving == b->starving && w->order < b->order))
+		int wc = w->ckpt * 2 + w->starving, bc = b->ckpt * 2 + b->starving;
+		if (wc > bc || (wc == bc && w->order < b->order))
 			best = (int)i;
 	}
 	return best;
@@ -108,9 +119,11 @@ static void mgr_on_token_req(struct dsm_node *n, const struct dsm_msg *m)
 	struct dsm_waiter *w = &g->wait[m->src];
 	if (w->waiting && w->txn == m->id) {
 		w->starving = w->starving || (m->flags & 1u);
+		w->ckpt = w->ckpt || (m->flags & 2u);
 	} else {
 		w->waiting = true;
 		w->starving = m->flags & 1u;
+		w->ckpt = (m->flags & 2u) != 0;
 		w->txn = m->id;
 		w->order = g->order_next++;
 	}

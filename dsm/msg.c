@@ -12,6 +12,7 @@ static const uint8_t msg_fixed_len[DSM_MSG_LAST - DSM_MSG_PAGE_REQ] = {
 	DSM_PL_JOIN_ACK, DSM_PL_TOKEN_REQ, DSM_PL_TOKEN_GRANT, DSM_PL_COMMIT_REQ,
 	DSM_PL_TOKEN_KEEP, DSM_PL_COMMIT, DSM_PL_COMMIT_ACK, DSM_PL_COMMIT_REJECT,
 	DSM_PL_TOKEN_RETURN, DSM_PL_RECOVER_REQ, DSM_PL_RECOVER_ACK, DSM_PL_BEACON,
+	DSM_PL_RESTORE_REQ, DSM_PL_RESTORE_ACK, DSM_PL_CKPT_ASK, DSM_PL_CKPT_DONE,
 };
 
 /* Bytes of variable body for this message, from its count. */
@@ -42,9 +43,16 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 		frame_put32(p, m->page); frame_put32(p + 4, m->id);
 		frame_put64(p + 8, m->v); frame_put64(p + 16, m->t); break;
 	case DSM_MSG_JOIN_REQ:
+	case DSM_MSG_RESTORE_REQ:
+	case DSM_MSG_CKPT_ASK:
+		frame_put32(p, m->id); break;
 	case DSM_MSG_TOKEN_KEEP:
 	case DSM_MSG_COMMIT_REJECT:
-		frame_put32(p, m->type == DSM_MSG_JOIN_REQ ? m->id : m->grant); break;
+		frame_put32(p, m->grant); break;
+	case DSM_MSG_RESTORE_ACK:
+	case DSM_MSG_CKPT_DONE:
+		frame_put32(p, m->id); frame_put64(p + 4, m->t); frame_put32(p + 12, m->page);
+		p[16] = m->flags; break;
 	case DSM_MSG_JOIN_ACK:
 		frame_put32(p, m->id); frame_put64(p + 4, m->t);
 		frame_put16(p + 12, m->node); frame_put32(p + 14, m->page); break;
@@ -102,7 +110,13 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 		m->page = frame_get32(p); m->id = frame_get32(p + 4);
 		m->v = frame_get64(p + 8); m->t = frame_get64(p + 16); break;
 	case DSM_MSG_JOIN_REQ:
+	case DSM_MSG_RESTORE_REQ:
+	case DSM_MSG_CKPT_ASK:
 		m->id = frame_get32(p); break;
+	case DSM_MSG_RESTORE_ACK:
+	case DSM_MSG_CKPT_DONE:
+		m->id = frame_get32(p); m->t = frame_get64(p + 4); m->page = frame_get32(p + 12);
+		m->flags = p[16]; break;
 	case DSM_MSG_TOKEN_KEEP:
 	case DSM_MSG_COMMIT_REJECT:
 		m->grant = frame_get32(p); break;

@@ -62,6 +62,54 @@ static void node_join_send(struct dsm_node *n)
 	n->next_retry = dsm_now(n) + DSM_RECOVER_RETRY_TICKS;
 }
 
+/* 7.1: a manager that may restart a heap asks for a PageServer's image. */
+static void node_restore_send(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_RESTORE_REQ, .id = n->nonce};
+	dsm_send(n, FRAME_NODE_ALL, &m);
+	n->next_retry = dsm_now(n) + DSM_RECOVER_RETRY_TICKS;
+}
+
+/* A new heap: every page ours, zero, at version 0. */
+static void node_create_heap(struct dsm_node *n)
+{
+	n->mode = DSM_ACTIVE;
+	n->manager = n->cfg.id;
+	n->npages = n->cfg.npages;
+	for (uint32_t p = 0; p < n->npages; p++) {
+		n->env->page_map(n->env_ctx, p);
+		n->page[p].state = DSM_OWNED;
+	}
+	dsm_mgr_init(n);
+}
+
+/* 7.3: the heap the PageServer's image holds, at its time t: we own
+ * nothing, every page comes from the PageServer until somebody writes it. */
+static void node_restore_heap(struct dsm_node *n, uint64_t t)
+{
+	n->mode = DSM_ACTIVE;
+	n->manager = n->cfg.id;
+	n->npages = n->cfg.npages;
+	n->gtime = n->seen = t;
+	for (uint32_t p = 0; p < n->npages; p++)
+		n->page[p].known = t;
+	dsm_mgr_init(n);
+	dsm_mgr_restore(n, t);
+	n->restored = true;
+	n->restored_t = t;
+}
+
+static void node_on_restore_ack(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (n->mode != DSM_RESTORING || m->id != n->nonce)
+		return;
+	if ((m->flags & 1u) && m->page == n->cfg.npages)
+		node_restore_heap(n, m->t);
+	else
+		node_create_heap(n);   /* no image, or one of another heap's size */
+	n->env->wake(n->env_ctx);
+}
+
 void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	      const struct dsm_config *cfg)
 {
@@ -72,8 +120,10 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	if (n->cfg.part_pages == 0 || n->cfg.part_pages > DSM_PART_PAGES_MAX)
 		n->cfg.part_pages = DSM_PART_PAGES_MAX;
 	DSM_ASSERT(n, cfg->id < DSM_NODES_MAX);
+	DSM_ASSERT(n, !cfg->pageserver || (env->ps_begin && env->ps_save && env->ps_commit));
 	n->seq = env->random(env_ctx);
 	n->txn.seq = env->random(env_ctx);
+	n->ps.active = cfg->pageserver && !cfg->manager;
 	if (!cfg->manager) {
 		n->mode = DSM_JOINING;
 		n->nonce = env->random(env_ctx);
@@ -81,14 +131,14 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 		return;
 	}
 	DSM_ASSERT(n, cfg->npages > 0 && cfg->npages <= DSM_PAGES_MAX);
-	n->mode = DSM_ACTIVE;
-	n->manager = cfg->id;
-	n->npages = cfg->npages;
-	for (uint32_t p = 0; p < n->npages; p++) {
-		env->page_map(env_ctx, p);
-		n->page[p].state = DSM_OWNED;
+	if (cfg->await_image) {
+		n->mode = DSM_RESTORING;
+		n->nonce = env->random(env_ctx);
+		n->mgr.restore_deadline = dsm_now(n) + DSM_RESTORE_WAIT_TICKS;
+		node_restore_send(n);
+		return;
 	}
-	dsm_mgr_init(n);
+	node_create_heap(n);
 }
 
 static void node_on_join_ack(struct dsm_node *n, const struct dsm_msg *m)
@@ -105,6 +155,7 @@ static void node_on_join_ack(struct dsm_node *n, const struct dsm_msg *m)
 		n->seen = m->t;
 	for (uint32_t p = 0; p < n->npages; p++)
 		n->page[p].known = m->t;
+	dsm_ps_joined(n);
 	n->env->wake(n->env_ctx);
 }
 
@@ -136,7 +187,16 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_PAGE_DATA:     dsm_page_on_data(n, m); break;
 	case DSM_MSG_PAGE_STALE:    dsm_page_on_stale(n, m); break;
 	case DSM_MSG_JOIN_ACK:      node_on_join_ack(n, m); break;
-	case DSM_MSG_TOKEN_GRANT:   txn_on_grant(n, m); break;
+	case DSM_MSG_RESTORE_ACK:   node_on_restore_ack(n, m); break;
+	case DSM_MSG_RESTORE_REQ:
+	case DSM_MSG_CKPT_ASK:
+	case DSM_MSG_CKPT_DONE:     dsm_ps_on_msg(n, m); break;
+	case DSM_MSG_TOKEN_GRANT:
+		if (n->ps.active)
+			dsm_ps_on_msg(n, m);
+		else
+			txn_on_grant(n, m);
+		break;
 	case DSM_MSG_COMMIT:        dsm_gtime_on_commit(n, m); break;
 	case DSM_MSG_COMMIT_ACK:    dsm_gtime_on_commit_ack(n, m); break;
 	case DSM_MSG_COMMIT_REJECT: txn_on_commit_reject(n, m); break;
@@ -160,8 +220,13 @@ static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
 	n->stats.frames_in++;
 	m.src = h.src;
 	m.gtime = h.gtime;
-	/* A joining node knows no time yet; only JoinAck counts. */
-	if (n->mode == DSM_JOINING && m.type != DSM_MSG_JOIN_ACK && m.type != DSM_MSG_JOIN_REQ)
+	/* A joining node knows no time yet; only JoinAck counts (and a
+	 * PageServer's image is asked for before anybody has joined). A
+	 * restoring manager waits for the image alone. */
+	if (n->mode == DSM_JOINING && m.type != DSM_MSG_JOIN_ACK && m.type != DSM_MSG_JOIN_REQ &&
+	    m.type != DSM_MSG_RESTORE_REQ)
+		return;
+	if (n->mode == DSM_RESTORING && m.type != DSM_MSG_RESTORE_ACK)
 		return;
 	if (n->mode == DSM_ACTIVE)
 		dsm_note_time(n, h.gtime);
@@ -200,9 +265,18 @@ void dsm_tick(struct dsm_node *n)
 		dsm_drain(n);
 		return;
 	}
+	if (n->mode == DSM_RESTORING) {
+		if (now >= n->mgr.restore_deadline)
+			node_create_heap(n);        /* no PageServer answered */
+		else if (now >= n->next_retry)
+			node_restore_send(n);
+		dsm_drain(n);
+		return;
+	}
 	dsm_mgr_tick(n);
 	dsm_gtime_tick(n);
 	dsm_fetch_tick(n);
 	txn_tick(n);
+	dsm_ps_tick(n);
 	dsm_drain(n);
 }

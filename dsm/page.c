@@ -18,7 +18,7 @@ static void fetch_send(struct dsm_node *n)
 	n->stats.page_reqs++;
 }
 
-static void fetch_start(struct dsm_node *n, uint32_t page)
+void dsm_fetch_begin(struct dsm_node *n, uint32_t page)
 {
 	struct dsm_fetch *f = &n->fetch;
 	f->active = true;
@@ -51,7 +51,7 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
 		return DSM_EUNAVAIL;
 	}
 	if (!f->active || f->page != page)
-		fetch_start(n, page);
+		dsm_fetch_begin(n, page);
 	dsm_drain(n);
 	return DSM_EWAIT;
 }
@@ -90,7 +90,7 @@ static const uint8_t *page_committed(struct dsm_node *n, uint32_t page)
 	return n->scratch;
 }
 
-static void page_serve(struct dsm_node *n, const struct dsm_msg *req)
+void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req)
 {
 	const struct dsm_page *pg = &n->page[req->page];
 	const uint8_t *data = page_committed(n, req->page);
@@ -117,7 +117,11 @@ void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m)
 	if (!dsm_is_current(n) || m->page >= n->npages || m->src == n->cfg.id)
 		return;
 	const struct dsm_page *pg = &n->page[m->page];
-	if (pg->state != DSM_OWNED || m->gtime > n->gtime)
+	if (pg->state != DSM_OWNED) {
+		dsm_ps_on_page_req(n, m);   /* a PageServer may answer for a silent owner */
+		return;
+	}
+	if (m->gtime > n->gtime)
 		return;
 	if (pg->version > m->gtime) {
 		struct dsm_msg s = {.type = DSM_MSG_PAGE_STALE, .page = m->page, .id = m->id,
@@ -125,7 +129,7 @@ void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m)
 		dsm_send(n, m->src, &s);
 		return;
 	}
-	page_serve(n, m);
+	dsm_page_serve(n, m);
 }
 
 static void page_install(struct dsm_node *n)
@@ -144,6 +148,7 @@ static void page_install(struct dsm_node *n)
 				   .t = n->gtime, .data = f->buf};
 	dsm_observe(n, &ev);
 	n->env->wake(n->env_ctx);
+	dsm_ps_progress(n);         /* a checkpoint waiting for this page goes on */
 }
 
 /* The page is newer than our time: we missed commits (or they are on the

@@ -29,6 +29,10 @@
 #define DSM_BEACON_TICKS        40u  /* manager's time beacon when idle */
 #define DSM_STARVE_AFTER        3u   /* aborts before a transaction runs under the token */
 #define DSM_TOKEN_WAIT_TICKS    3000u /* no grant for this long: token unreachable */
+#define DSM_RESTORE_WAIT_TICKS  1000u /* a manager waits this long for a PageServer's image */
+#define DSM_PS_REQS             16u   /* recent PageReqs a PageServer remembers */
+#define DSM_PS_REPEATS          2u    /* a request seen this often more: its owner is silent */
+#define DSM_PS_COLLECT_BUDGET   64u   /* pages a checkpoint looks at per event */
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");

@@ -134,8 +134,45 @@
  *   Fail-stop: a crashed node's owned pages are gone (fetches time out, the
  *   transaction FAILS with DSM_EUNAVAIL). A holder's crash costs one lease.
  *   The manager itself is not replicated yet: if it fails, token requests
- *   time out and transactions FAIL with TXN_ENOTOKEN (the PageServer issue
- *   restores the manager's state from its checkpoint).
+ *   time out and transactions FAIL with TXN_ENOTOKEN; restarting the whole
+ *   cluster restores the heap from the PageServer's last checkpoint (7).
+ *
+ * 7. Restore (dsm/node.c, dsm/ps.c; P the PageServer, a node with a disk)
+ *   7.1 M -> all  RestoreReq(nonce)       a master booted with image=1, retried,
+ *                 M is RESTORING: it answers nobody until 7.3
+ *   7.2 P -> M    RestoreAck(nonce, t, npages, has_image)  P answers only while it
+ *                 is still joining (its image is the heap's only copy then);
+ *                 it loaded the image's pages before it answers anything
+ *   7.3 M, image of its heap size: gtime = M.time = t, owns no page, known[*]
+ *       = t; no image, or nobody in DSM_RESTORE_WAIT_TICKS: a new heap.
+ *   7.4 P joins (2) at t. Same time as its image: its pages are the heap
+ *       (known = their versions, exact) and all of them are orphans, served
+ *       by P at once (8.7) until a commit writes them. Another time: the
+ *       image is of another life; P drops it and its next checkpoint is full.
+ *
+ * 8. Checkpoint (dsm/ps.c, manager side in dsm/mgr.c)
+ *   8.1 any -> all CkptAsk(nonce)          or P's own period (ckpt=<s>)
+ *   8.2 P -> M    TokenReq(id, checkpoint)  granted before anybody else
+ *   8.3 M -> P    TokenGrant(id, grant, t)  no commit can be decided now: the
+ *                 heap stands still at t while transactions run on
+ *   8.4 P catches up to t, then walks the pages modified since its image
+ *       (known > saved; a full checkpoint: every page not zero). Each is
+ *       staged from P's own copy if current (version == known), else
+ *       fetched (1) and staged. TokenKeep renews the lease meanwhile.
+ *   8.5 P -> M    TokenReturn; then the environment writes the staged pages
+ *                 and a commit record with t (pageserver/format.h)
+ *   8.6 P -> all  CkptDone(nonce, t, pages, status); saved[] = the versions
+ *                 written. A failed checkpoint (a page nobody served, the
+ *                 disk, a lost lease) changes nothing on disk or in saved[].
+ *   8.7 P serves PageReq for page p if its copy is current, rule 1.2 holds,
+ *       and p is an orphan (7.4) or the same request came DSM_PS_REPEATS
+ *       times more (the owner is silent). A current copy equals the owner's
+ *       committed page at every time up to P.gtime, so rule F keeps it safe.
+ *   Why the image is consistent: every staged page is the page at time t
+ *   (nothing commits while P holds the grant; P applied every commit up to
+ *   t); pages not staged were unchanged since the image, which was the heap
+ *   at its own time. P runs no transactions: its one fetch is the
+ *   checkpoint's.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H
@@ -164,6 +201,10 @@ enum dsm_msg_type {
 	DSM_MSG_RECOVER_REQ,   /* 4.1 */
 	DSM_MSG_RECOVER_ACK,   /* 4.2 */
 	DSM_MSG_BEACON,        /* 4 */
+	DSM_MSG_RESTORE_REQ,   /* 7.1 */
+	DSM_MSG_RESTORE_ACK,   /* 7.2 */
+	DSM_MSG_CKPT_ASK,      /* 8.1 */
+	DSM_MSG_CKPT_DONE,     /* 8.6 */
 	DSM_MSG_LAST
 };
 
@@ -178,7 +219,8 @@ struct dsm_msg {
 	uint64_t v;         /* version, or a grant's time */
 	uint64_t t;         /* a time: commit, server gtime, manager time */
 	uint16_t node;      /* committer, manager */
-	uint8_t flags;      /* TokenReq: 1 = starving */
+	uint8_t flags;      /* TokenReq: 1 starving, 2 checkpoint; RestoreAck: 1 has an
+			     * image; CkptDone: 0 ok, else enum dsm_ps_status */
 	uint8_t part, nparts;
 	uint16_t count;     /* pages in a commit part; data bytes; bitmap bytes */
 	const uint8_t *body; /* page numbers (u32 each), page bytes, or bitmap */
@@ -201,7 +243,11 @@ enum {
 	DSM_PL_TOKEN_RETURN = 8,
 	DSM_PL_RECOVER_REQ = 12,
 	DSM_PL_RECOVER_ACK = 30,
-	DSM_PL_BEACON = 8
+	DSM_PL_BEACON = 8,
+	DSM_PL_RESTORE_REQ = 4,
+	DSM_PL_RESTORE_ACK = 17,
+	DSM_PL_CKPT_ASK = 4,
+	DSM_PL_CKPT_DONE = 17
 };
 
 _Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");

@@ -70,42 +70,56 @@ const char *cmdline_role_name(enum cmdline_role r)
 	}
 }
 
-enum { SEEN_NODE = 1, SEEN_ROLE = 2, SEEN_CLUSTER = 4, SEEN_TEST = 8 };
+enum { SEEN_NODE = 1, SEEN_ROLE = 2, SEEN_CLUSTER = 4, SEEN_TEST = 8, SEEN_IMAGE = 16,
+       SEEN_CKPT = 32 };
+
+static const struct key {
+	const char *name;
+	unsigned bit;
+	uint32_t max;           /* numbers: 0..max */
+	const char *why;        /* what a bad value is told */
+} keys[] = {
+	{ "node", SEEN_NODE, 65534, "must be a number 0..65534" },
+	{ "role", SEEN_ROLE, 0, "must be master, slave or pageserver" },
+	{ "cluster", SEEN_CLUSTER, 65535, "must be a number 0..65535" },
+	{ "test", SEEN_TEST, 1, "must be 0 or 1" },
+	{ "image", SEEN_IMAGE, 1, "must be 0 or 1" },
+	{ "ckpt", SEEN_CKPT, CMDLINE_CKPT_MAX, "must be seconds 0..86400" },
+};
+
+static void store(struct cmdline *c, unsigned bit, uint32_t x)
+{
+	switch (bit) {
+	case SEEN_NODE:    c->node = (uint16_t)x; break;
+	case SEEN_CLUSTER: c->cluster = (uint16_t)x; break;
+	case SEEN_TEST:    c->test = (int)x; break;
+	case SEEN_IMAGE:   c->image = (int)x; break;
+	default:           c->ckpt_s = x; break;
+	}
+}
 
 /* Apply one key=value word; returns a reason, or NULL if it was fine. */
 static const char *apply(const char *key, const char *val, struct cmdline *c,
 			 unsigned *seen)
 {
+	const struct key *k = 0;
 	uint32_t x;
-	unsigned bit;
 
-	if (streq(key, "node"))
-		bit = SEEN_NODE;
-	else if (streq(key, "role"))
-		bit = SEEN_ROLE;
-	else if (streq(key, "cluster"))
-		bit = SEEN_CLUSTER;
-	else if (streq(key, "test"))
-		bit = SEEN_TEST;
-	else
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (streq(key, keys[i].name))
+			k = &keys[i];
+	if (!k)
 		return "unknown key";
-	if (*seen & bit)
+	if (*seen & k->bit)
 		return "given twice";
-	*seen |= bit;
-	if (bit == SEEN_ROLE) {
+	*seen |= k->bit;
+	if (k->bit == SEEN_ROLE) {
 		c->role = parse_role(val);
-		return c->role == CMDLINE_ROLE_NONE ? "must be master, slave or pageserver" : 0;
+		return c->role == CMDLINE_ROLE_NONE ? k->why : 0;
 	}
-	if (parse_uint(val, bit == SEEN_NODE ? 65534 : bit == SEEN_CLUSTER ? 65535 : 1, &x))
-		return bit == SEEN_NODE ? "must be a number 0..65534"
-		     : bit == SEEN_CLUSTER ? "must be a number 0..65535"
-		     : "must be 0 or 1";
-	if (bit == SEEN_NODE)
-		c->node = (uint16_t)x;
-	else if (bit == SEEN_CLUSTER)
-		c->cluster = (uint16_t)x;
-	else
-		c->test = (int)x;
+	if (parse_uint(val, k->max, &x))
+		return k->why;
+	store(c, k->bit, x);
 	return 0;
 }
 
@@ -173,7 +187,7 @@ static void check_required(struct err *e, unsigned seen)
 int cmdline_parse(const char *s, struct cmdline *out, char *err, size_t errcap)
 {
 	struct err e = { err, errcap, 0 };
-	struct cmdline c = { 0, 0, CMDLINE_ROLE_NONE, 0 };
+	struct cmdline c = { 0, 0, CMDLINE_ROLE_NONE, 0, 0, 0 };
 	unsigned seen = 0;
 	size_t pos = 0, len = 0;
 	char w[WORD_MAX];

@@ -1,6 +1,10 @@
 /*
  * cmdline.h: the boot command line (docs/CONTRACT.md):
  *     node=<0..65534> role=<master|slave|pageserver> cluster=<0..65535> [test=1]
+ *     [image=1] [ckpt=<seconds>]
+ * image=1 (a master): ask the cluster's PageServer for an image and restart
+ * the heap from it, before creating a new one. ckpt=<s> (a PageServer):
+ * checkpoint every s seconds besides on request (0 or absent: on request).
  * Portable C (freestanding headers only), unit-tested on the host
  * (tests/unit/test_cmdline.c). Loaders put the kernel's own name first
  * (QEMU -kernel, GRUB, iPXE); a first word without '=' is skipped.
@@ -12,6 +16,7 @@
 #include <stdint.h>
 
 #define CMDLINE_LEN_MAX  1024   /* longer command lines are rejected */
+#define CMDLINE_CKPT_MAX 86400u /* longest checkpoint period, seconds */
 
 enum cmdline_role {
 	CMDLINE_ROLE_NONE = 0,
@@ -25,6 +30,8 @@ struct cmdline {
 	uint16_t cluster;
 	enum cmdline_role role;
 	int test;               /* test=1 */
+	int image;              /* image=1 */
+	uint32_t ckpt_s;        /* ckpt=<seconds> */
 };
 
 /*

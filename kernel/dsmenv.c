@@ -36,6 +36,8 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
+#include "kernel/param.h"
+#include "kernel/psnode.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/vm.h"
@@ -44,6 +46,7 @@
 static struct dsm_node node;
 static int on;
 static int in_core;             /* the core is running: never enter it again */
+static int held;                /* dsmenv_hold: frames wait in the queue */
 static volatile int woken;
 static uint32_t last_tick;
 static uint32_t rnd;
@@ -136,11 +139,30 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 	panic("dsm: assert %s at %s:%d", expr, file, line);
 }
 
+static int env_ps_begin(void *ctx, uint64_t t)
+{
+	(void)ctx;
+	return psnode_begin(t);
+}
+
+static int env_ps_save(void *ctx, uint32_t page, uint64_t v, const uint8_t *data)
+{
+	(void)ctx;
+	return psnode_save(page, v, data);
+}
+
+static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
+{
+	(void)ctx;
+	return psnode_commit(t, npages, full);
+}
+
 static const struct dsm_env kernel_env = {
 	.send = env_send, .now = env_now, .random = env_random,
 	.page_map = env_page_map, .page_unmap = env_page_unmap,
 	.page_protect = env_page_protect, .page_copy = env_page_copy,
 	.wake = env_wake, .panic = env_panic, .observe = 0,
+	.ps_begin = env_ps_begin, .ps_save = env_ps_save, .ps_commit = env_ps_commit,
 };
 
 /* --- boot, receive queue, poll ----------------------------------------- */
@@ -167,6 +189,8 @@ void dsmenv_init(const struct cmdline *c)
 	struct dsm_config cfg = {
 		.id = c->node, .cluster = c->cluster,
 		.manager = c->role == CMDLINE_ROLE_MASTER, .npages = DSMENV_HEAP_PAGES,
+		.await_image = c->image != 0, .pageserver = c->role == CMDLINE_ROLE_PAGESERVER,
+		.ckpt_ticks = c->ckpt_s * PIT_HZ,
 	};
 
 	if (c->node >= DSM_NODES_MAX) {
@@ -211,7 +235,7 @@ void dsmenv_rx(const uint8_t *frame, size_t n)
 
 int dsmenv_pending(void)
 {
-	return on && (rxq_head != rxq_tail || time_ticks != last_tick);
+	return on && !held && (rxq_head != rxq_tail || time_ticks != last_tick);
 }
 
 /* Main thread: hand the core what arrived, and a tick if one passed. */
@@ -219,7 +243,7 @@ void dsmenv_poll(void)
 {
 	uint32_t t;
 
-	if (!on || in_core)
+	if (!on || in_core || held)
 		return;
 	in_core = 1;
 	for (uint32_t i = 0; i < DSMENV_RXQ && rxq_tail != rxq_head; i++) {
@@ -303,6 +327,7 @@ const char *dsmenv_strerror(int err)
 	case DSMENV_ENOTYET:  return "not joined to the heap yet";
 	case DSMENV_ETIMEOUT: return "timed out waiting for the heap";
 	case DSMENV_ERETRIES: return "aborted too often";
+	case DSMENV_EPS:      return "the PageServer runs no transactions";
 	default:              return "transaction failed";
 	}
 }
@@ -319,7 +344,12 @@ struct dsm_node *dsmenv_node(void)
 
 int dsmenv_busy(void)
 {
-	return in_core;
+	return in_core || held;
+}
+
+void dsmenv_hold(int on_hold)
+{
+	held = on_hold;
 }
 
 const struct dsmenv_stats *dsmenv_stats(void)

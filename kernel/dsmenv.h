@@ -28,6 +28,7 @@
 #define DSMENV_ENOTYET  -101    /* not joined yet */
 #define DSMENV_ETIMEOUT -102    /* no answer within DSMENV_WAIT_TICKS */
 #define DSMENV_ERETRIES -103    /* aborted TXRUN_RETRIES_MAX times */
+#define DSMENV_EPS      -104    /* the PageServer runs no transactions */
 
 struct dsmenv_stats {
 	uint32_t faults;        /* heap page faults taken inside a transaction */
@@ -46,6 +47,9 @@ int dsmenv_pending(void);               /* call with interrupts off */
 void dsmenv_poll(void);
 int dsmenv_fault(uint32_t err, uint32_t va);   /* 1: handled, retry; 0: not ours */
 int dsmenv_busy(void);
+/* 1: the core runs no more (frames queue) until dsmenv_hold(0); the
+ * PageServer loads its image into the core meanwhile (kernel/psnode.c). */
+void dsmenv_hold(int on_hold);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
 struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */

@@ -1,8 +1,10 @@
 /*
  * heaphdr.c: the heap header at page 0 (kernel/heaplayout.h) and the boot
  * roles around it. A master creates a new heap: its first transaction
- * writes the header. A slave joins a live heap (dsm/proto.h, 2), then reads
- * the header in a transaction, which fetches page 0 from its owner, and
+ * writes the header; with image=1 it first asks the PageServer for an image
+ * (dsm/proto.h, 7) and, if there is one, reads the restored header instead.
+ * A slave joins a live heap (dsm/proto.h, 2), then reads the header in a
+ * transaction, which fetches page 0 from its owner, and
  * checks magic, layout version and size. A node whose join takes longer
  * than HEAPHDR_JOIN_WAIT_US becomes ready anyway and keeps joining in the
  * background: heap commands say "not joined" until it has.
@@ -16,6 +18,7 @@
 #include "kernel/txrun.h"
 
 #define HEAPHDR_JOIN_WAIT_US 5000000u   /* a slave waits this long for its join */
+#define HEAPHDR_RESTORE_WAIT_US 15000000u /* a master waits for a PageServer's image */
 
 struct hdr_arg {
 	struct heap_header h;
@@ -61,31 +64,24 @@ static void heap_create(void)
 			HEAP_VBASE, dsmenv_node()->gtime);
 }
 
-static int wait_joined(void)
+static int wait_joined(uint64_t limit_us)
 {
 	uint64_t start = time_us();
 
 	while (dsmenv_heap_bytes() == 0) {
-		if (time_us() - start > HEAPHDR_JOIN_WAIT_US)
+		if (time_us() - start > limit_us)
 			return -1;
 		kernel_idle();
 	}
 	return 0;
 }
 
-static void heap_join(void)
+/* Read and check the header; `what` says how this node came to the heap. */
+static void heap_check(const char *what, uint64_t t0, uint32_t before)
 {
 	struct hdr_arg a;
-	uint64_t t0 = time_us();
-	uint32_t before = dsmenv_node()->stats.pages_installed;
-	int r;
+	int r = txrun(hdr_read_body, &a);
 
-	if (wait_joined() < 0) {
-		kprintf("heap: no master answered in %u ms; joining in the background\n",
-			HEAPHDR_JOIN_WAIT_US / 1000u);
-		return;
-	}
-	r = txrun(hdr_read_body, &a);
 	if (r < 0) {
 		kprintf("heap: error: reading the header: %s\n", dsmenv_strerror(r));
 	} else if (a.h.magic != HEAP_MAGIC || a.h.layout_version != HEAP_LAYOUT_VERSION ||
@@ -94,11 +90,39 @@ static void heap_join(void)
 			"%u %u)\n", a.h.magic, a.h.layout_version, a.h.npages, HEAP_MAGIC,
 			HEAP_LAYOUT_VERSION, dsmenv_node()->npages);
 	} else {
-		kprintf("heap: joined at gtime %llu, created by node %u at gtime %llu; "
-			"%u pages fetched in %llu us\n", dsmenv_node()->gtime, a.h.creator,
+		kprintf("heap: %s at gtime %llu, created by node %u at gtime %llu; "
+			"%u pages fetched in %llu us\n", what, dsmenv_node()->gtime, a.h.creator,
 			a.h.gtime_created, dsmenv_node()->stats.pages_installed - before,
 			time_us() - t0);
 	}
+}
+
+static void heap_join(void)
+{
+	if (wait_joined(HEAPHDR_JOIN_WAIT_US) < 0) {
+		kprintf("heap: no master answered in %u ms; joining in the background\n",
+			HEAPHDR_JOIN_WAIT_US / 1000u);
+		return;
+	}
+	if (dsmenv_node()->ps.active)
+		kprintf("heap: pageserver joined at gtime %llu\n", dsmenv_node()->gtime);
+	else
+		heap_check("joined", time_us(), dsmenv_node()->stats.pages_installed);
+}
+
+/* A master: a new heap, or (image=1) the one a PageServer's image holds. */
+static void heap_start(void)
+{
+	uint64_t t0 = time_us();
+
+	if (wait_joined(HEAPHDR_RESTORE_WAIT_US) < 0) {
+		kprintf("heap: error: no heap after %u ms\n", HEAPHDR_RESTORE_WAIT_US / 1000u);
+		return;
+	}
+	if (dsmenv_node()->restored)
+		heap_check("restored from the PageServer", t0, 0);
+	else
+		heap_create();
 }
 
 void heaphdr_boot(void)
@@ -106,7 +130,7 @@ void heaphdr_boot(void)
 	if (!dsmenv_on())
 		return;
 	if (dsmenv_node()->cfg.manager)
-		heap_create();
+		heap_start();
 	else
 		heap_join();
 }

@@ -4,6 +4,7 @@
  * node's identity from the command line. A boot error prints one
  * `error: boot: ...` line (docs/CONTRACT.md) and halts.
  */
+#include "drivers/ata.h"
 #include "drivers/pci.h"
 #include "drivers/pic.h"
 #include "drivers/rtl8139.h"
@@ -15,6 +16,7 @@
 #include "kernel/kernel.h"
 #include "kernel/multiboot.h"
 #include "kernel/net.h"
+#include "kernel/psnode.h"
 #include "kernel/sched.h"
 #include "kernel/param.h"
 #include "kernel/shell.h"
@@ -76,9 +78,15 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	time_init();
 	serial_enable_irq();
 	pci_init();
+	ata_init();
 	net_init(kernel_cmdline.node, kernel_cmdline.cluster);
 	dsmenv_init(&kernel_cmdline);
 	sti();
+	if (kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER && dsmenv_on()) {
+		dsmenv_hold(1);         /* nobody hears from us before the image is in */
+		psnode_boot(dsmenv_node(), kernel_cmdline.cluster);
+		dsmenv_hold(0);
+	}
 	heaphdr_boot();
 	sched_init();
 	kernel_ready_us = time_us();

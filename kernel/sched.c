@@ -60,8 +60,9 @@ void sched_init(void)
 /* Run every due task once; a node with no heap (yet) runs nothing. */
 void sched_poll(void)
 {
-	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX)
-		return;
+	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
+	    dsmenv_node()->ps.active)
+		return;                 /* the PageServer runs no transactions */
 	for (uint32_t i = 0; i < NELEM(tasks); i++) {
 		struct task *t = &tasks[i];
 		if ((int32_t)(time_ticks - t->next) < 0)

@@ -13,6 +13,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/psnode.h"
 #include "kernel/sched.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
@@ -156,10 +157,14 @@ static const struct cmd cmds[] = {
 	{ "peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction" },
 	{ "poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction" },
 	{ "heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency" },
+	{ "disk", diskcmd_disk, "disk: the ATA drive's identity and the driver's counters" },
+	{ "disktest", diskcmd_disktest, "disktest <MB> [pio] [end]: overwrite MB of the disk, MB/s" },
 	{ "txstat", heapcmd_txstat, "txstat: commits, aborts by cause, retries, commit latency" },
 	{ "bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check" },
 	{ "counter", workcmd_counter, "counter add <n> | counter show" },
 	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
+	{ "checkpoint", pscmd_checkpoint, "checkpoint: the PageServer writes the heap to disk now" },
+	{ "pageserver", pscmd_pageserver, "pageserver: the PageServer's image and counters" },
 	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
 	{ "nodes", sched_cmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
 	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },

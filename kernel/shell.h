@@ -19,4 +19,8 @@ int shell_number(const char *s, uint32_t max, uint32_t *out);
 int netcmd_ping(int argc, char **argv);
 int netcmd_bench(int argc, char **argv);
 
+/* diskcmd.c */
+int diskcmd_disk(int argc, char **argv);
+int diskcmd_disktest(int argc, char **argv);
+
 #endif

@@ -234,6 +234,8 @@ int txrun(void (*body)(void *arg), void *arg)
 	dsmenv_poll();
 	if (n->mode != DSM_ACTIVE)
 		return DSMENV_ENOTYET;
+	if (n->ps.active)
+		return DSMENV_EPS;
 	if (wait_decided() < 0)
 		return TXN_ESTATE;              /* an earlier commit is still undecided */
 	st.txns++;

@@ -12,7 +12,7 @@
 # Host builds use HOST_CFLAGS (ASan + UBSan) from the top Makefile.
 .PHONY: core-check sim test-sim sim-bench sim-soak
 
-CORE_SRCS := dsm/msg.c dsm/node.c dsm/page.c dsm/gtime.c dsm/mgr.c txn/txn.c
+CORE_SRCS := dsm/msg.c dsm/node.c dsm/page.c dsm/gtime.c dsm/mgr.c dsm/ps.c txn/txn.c
 CORE_HDRS := $(wildcard dsm/*.h txn/*.h)
 # dsm/frame.c (the lead's codec; tests.mk adds it to PORTABLE_SRCS) is linked
 # into the simulator and checked by core-check with the rest of dsm/.

@@ -108,8 +108,8 @@ static bool txn_live(const struct txn *x)
 int txn_begin(struct dsm_node *n)
 {
 	struct txn *x = &n->txn;
-	if (txn_live(x) || n->mode != DSM_ACTIVE)
-		return TXN_ESTATE;
+	if (txn_live(x) || n->mode != DSM_ACTIVE || n->ps.active)
+		return TXN_ESTATE;      /* a PageServer runs no transactions (proto.h, 8) */
 	if (x->status != TXN_ABORTED)
 		x->aborts = 0;
 	x->seq++;

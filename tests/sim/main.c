@@ -1,10 +1,11 @@
 /*
  * main.c: the simulator's command line.
- *   sim --seed N [--nodes n] [--workload mix|bank|counters|queue|hotspot|private]
+ *   sim --seed N [--nodes n] [--workload mix|bank|counters|queue|hotspot|private|objects]
  *       [--faults 0|1] [--ticks n] [--verbose]
  *                         one run, replayed bit for bit (prints its digest)
- *   sim --first A --count C [--expect-fail]
- *                         seeds A..A+C-1, each configured from its seed alone;
+ *   sim --first A --count C [--expect-fail] [--workload w] [--faults f] [--nodes n]
+ *                         seeds A..A+C-1, each configured from its seed alone
+ *                         (but for the workload, faults, nodes given);
  *                         a failure prints the seed and its replay command;
  *                         last line "N passed, N failed"
  *   sim --bench           figures of issue 3 (no faults)
@@ -21,7 +22,8 @@ static int parse_workload(const char *w)
 {
 	static const struct { const char *name; int mask; } names[] = {
 		{"bank", WL_BANK}, {"counters", WL_COUNTERS}, {"queue", WL_QUEUE},
-		{"hotspot", WL_HOT}, {"private", WL_PRIVATE}, {"mix", 31},
+		{"hotspot", WL_HOT}, {"private", WL_PRIVATE}, {"objects", WL_OBJ},
+		{"mix", 63},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(w, names[i].name) == 0)
@@ -45,7 +47,20 @@ static void print_stats(const struct sim_stats *st)
 	       (unsigned long long)st->recoveries, (unsigned long long)st->events);
 }
 
-static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay)
+/* Overrides of a seed's configuration from the command line (0 / -1: none). */
+struct overrides {
+	int nodes, wl, faults;
+};
+
+static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
+{
+	if (o->nodes >= 1 && o->nodes <= SIM_NODES_MAX) cfg->nodes = o->nodes;
+	if (o->wl) cfg->workloads = o->wl;
+	if (o->faults >= 0) cfg->faults = o->faults;
+}
+
+static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay,
+		     const struct overrides *o)
 {
 	uint64_t passed = 0, failed = 0, commits = 0, events = 0;
 	uint32_t max_retries = 0;
@@ -54,6 +69,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		struct sim_stats st;
 		char why[512];
 		sim_cfg_from_seed(&cfg, seed);
+		apply_overrides(&cfg, o);
 		int bad = sim_run(&cfg, &st, NULL, why, sizeof(why));
 		commits += st.commits;
 		events += st.events;
@@ -165,12 +181,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--replay")) replay = v;
 		else { fprintf(stderr, "sim: unknown option %s\n", a); return 2; }
 	}
+	struct overrides o = {.nodes = nodes, .wl = wl, .faults = faults};
 	if (count && !have_seed)
-		return run_range(first, count, expect_fail, replay);
+		return run_range(first, count, expect_fail, replay, &o);
 	sim_cfg_from_seed(&cfg, seed);
-	if (nodes >= 1 && nodes <= SIM_NODES_MAX) cfg.nodes = nodes;
-	if (wl) cfg.workloads = wl;
-	if (faults >= 0) cfg.faults = faults;
+	apply_overrides(&cfg, &o);
 	if (ticks > 0) cfg.safety_ticks = (uint64_t)ticks;
 	cfg.verbose = verbose;
 	struct sim_stats st;

@@ -8,6 +8,7 @@
  *
  *   sim.c     the environment (env.h), network, faults, the run loop
  *   work.c    workloads: bank (opacity), counters, queue, hot spot
+ *   work_obj.c  objects: the object heap (mm/) shared by the nodes
  *   check.c   the truth (every committed version) and the checkers, run
  *             after every event
  *   main.c    command line: one seed, a range of seeds, bench, soak
@@ -23,9 +24,10 @@
 #include <stdint.h>
 
 #include "dsm/dsm.h"
+#include "mm/mm.h"
 
 #define SIM_NODES_MAX  16
-#define SIM_PAGES      32
+#define SIM_PAGES      48      /* 0..31 the workloads below, 32..47 the object heap */
 #define SIM_NET_MAX    65536   /* frames in flight */
 
 /* Heap layout shared by the workloads (page numbers). */
@@ -34,13 +36,26 @@ enum {
 	SIM_PG_COUNT = 4,                 /* shared counter */
 	SIM_PG_PRIV = 5,                  /* 5..20: one private page per node */
 	SIM_PG_QHDR = 21, SIM_PG_QSLOTS = 22, SIM_Q_PAGES = 2,
-	SIM_PG_HOT = 24
+	SIM_PG_HOT = 24,
+	SIM_PG_MM = 32, SIM_MM_PAGES = 16  /* objects: an mm/ heap (work_obj.c) */
 };
 #define SIM_Q_CAP (SIM_Q_PAGES * 512u)
 
-enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE = 16 };
+enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE = 16,
+	      WL_OBJ = 32 };
+#define SIM_WL_COUNT 6
 enum sim_op_kind { OP_NONE, OP_TRANSFER, OP_AUDIT, OP_COUNT, OP_PRIVATE, OP_ENQ, OP_DEQ,
-		   OP_HOT };
+		   OP_HOT, OP_OBJ };
+
+/* The objects workload's model of the committed heap (work_obj.c). */
+#define OBJW_NODES  4      /* node slots of the object heap; 1..3 run operations */
+#define OBJW_ELEMS  256    /* elements the model tracks */
+struct objw_model {
+	uint32_t n;
+	uint32_t token[OBJW_ELEMS], list[OBJW_ELEMS], value[OBJW_ELEMS];
+	uint32_t next_token;
+	uint64_t alloc_aborts, mgr_aborts, ops, relocs, gc_freed, nomem;
+};
 
 struct sim_op {
 	uint8_t kind;
@@ -80,6 +95,7 @@ struct sim_node {
 	uint64_t hash[SIM_PAGES];
 	bool hash_ok[SIM_PAGES];
 	uint64_t rng;
+	struct mm mm;           /* objects workload: this node's view of the heap */
 	bool wake;
 	bool busy;              /* an op is in progress */
 	uint64_t next_op_at;
@@ -141,6 +157,7 @@ struct sim {
 	uint64_t tally_count, tally_hot, tally_priv[SIM_NODES_MAX];
 	uint64_t *enq, *deq;
 	uint32_t nenq, ndeq, capq;
+	struct objw_model objw;
 	struct sim_stats st;
 	/* failure */
 	bool failed;
@@ -167,6 +184,13 @@ void work_body(struct sim_node *sn);
 bool work_readonly(const struct sim_op *op);
 void work_tally(struct sim *s, const struct sim_op *op, uint16_t node);
 void work_final_check(struct sim *s);
+
+/* work_obj.c: the objects workload (mm/ over the DSM) */
+void work_obj_pick(struct sim *s, struct sim_node *sn);
+void work_obj_body(struct sim_node *sn);
+void work_obj_tally(struct sim *s, const struct sim_op *op, uint16_t node);
+void work_obj_aborted(struct sim *s, struct sim_node *sn);
+void work_obj_final(struct sim *s);
 
 /* check.c */
 void check_init(struct sim *s);

@@ -14,6 +14,7 @@
  *   private   only the node's private page: the disjoint workload
  *   queue     a ring in two pages: enqueue unique values, dequeue them
  *   hot spot  every node increments one page
+ *   objects   the object heap (mm/): see work_obj.c
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,9 @@ void work_body(struct sim_node *sn)
 		bump(sn, SIM_PG_HOT, 0);
 		bump(sn, SIM_PG_HOT, 8u + 8u * sn->id);
 		break;
+	case OP_OBJ:
+		work_obj_body(sn);
+		break;
 	default:
 		break;
 	}
@@ -139,8 +143,8 @@ bool work_readonly(const struct sim_op *op)
 
 void work_pick(struct sim *s, struct sim_node *sn)
 {
-	int wl[5], nwl = 0;
-	for (int b = 0; b < 5; b++)
+	int wl[SIM_WL_COUNT], nwl = 0;
+	for (int b = 0; b < SIM_WL_COUNT; b++)
 		if (s->cfg.workloads & (1 << b))
 			wl[nwl++] = 1 << b;
 	int w = wl[sim_below(s, (uint32_t)nwl)];
@@ -155,6 +159,7 @@ void work_pick(struct sim *s, struct sim_node *sn)
 		break;
 	case WL_COUNTERS: op->kind = OP_COUNT; break;
 	case WL_PRIVATE:  op->kind = OP_PRIVATE; break;
+	case WL_OBJ:      work_obj_pick(s, sn); break;
 	case WL_QUEUE:
 		op->kind = sim_below(s, 2) ? OP_ENQ : OP_DEQ;
 		op->value = ((uint64_t)(sn->id + 1) << 40) | (s->st.runs << 8) | sim_below(s, 256);
@@ -170,6 +175,7 @@ void work_tally(struct sim *s, const struct sim_op *op, uint16_t node)
 	case OP_COUNT:   s->tally_count++; s->tally_priv[node]++; break;
 	case OP_PRIVATE: s->tally_priv[node]++; break;
 	case OP_HOT:     s->tally_hot++; break;
+	case OP_OBJ:     work_obj_tally(s, op, node); break;
 	case OP_ENQ:
 	case OP_DEQ:
 		if (!op->got)
@@ -200,6 +206,8 @@ static void op_finish(struct sim *s, struct sim_node *sn)
 static void op_aborted(struct sim *s, struct sim_node *sn)
 {
 	s->st.aborts++;
+	if (sn->op.kind == OP_OBJ)
+		work_obj_aborted(s, sn);
 	sn->op.retries++;
 	if (sn->op.retries > s->st.max_retries)
 		s->st.max_retries = sn->op.retries;
@@ -375,6 +383,7 @@ void work_final_check(struct sim *s)
 			 (unsigned long long)truth_u64(s, SIM_PG_HOT, 0),
 			 (unsigned long long)s->tally_hot);
 	final_queue(s);
+	work_obj_final(s);
 	for (int i = 0; i < s->nnodes; i++)
 		if (s->node[i]->busy)
 			sim_fail(s, "liveness: node %d still has a transaction at the end (state %d)",

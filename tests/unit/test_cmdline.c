@@ -29,6 +29,24 @@ TEST(cmdline_good)
 	REQUIRE(parse("plurix.elf node=7 role=slave cluster=0 test=0", &c, err) == 0);
 	CHECK(c.node == 7 && c.role == CMDLINE_ROLE_SLAVE && c.test == 0);
 	CHECK(strcmp(cmdline_role_name(c.role), "slave") == 0);
+	CHECK(c.image == 0 && c.ckpt_s == 0);
+	REQUIRE(parse("node=0 role=master cluster=1 image=1", &c, err) == 0);
+	CHECK(c.image == 1 && c.role == CMDLINE_ROLE_MASTER);
+	REQUIRE(parse("node=3 role=pageserver cluster=1 ckpt=86400", &c, err) == 0);
+	CHECK(c.ckpt_s == 86400 && c.image == 0);
+}
+
+TEST(cmdline_pageserver_keys_checked)
+{
+	struct cmdline c;
+	char err[128];
+
+	CHECK(parse("node=0 role=master cluster=1 image=2", &c, err) == -1);
+	CHECK(strstr(err, "image='2'") != NULL);
+	CHECK(parse("node=3 role=pageserver cluster=1 ckpt=86401", &c, err) == -1);
+	CHECK(strstr(err, "ckpt='86401': must be seconds") != NULL);
+	CHECK(parse("node=3 role=pageserver cluster=1 ckpt=5 ckpt=6", &c, err) == -1);
+	CHECK(strstr(err, "given twice") != NULL);
 }
 
 TEST(cmdline_missing)

@@ -1,0 +1,358 @@
+/*
+ * ps.c: the PageServer's side of the protocol (proto.h, sequences 7 and 8).
+ * Owns struct dsm_ps: what the disk holds (saved[]), which pages have no
+ * live owner (orphan), the checkpoint being collected, and the recent page
+ * requests. Talks to the disk only through env->ps_save and env->ps_commit.
+ *
+ * Rules: a checkpoint is collected while the PageServer holds the commit
+ * token, so no commit can fall inside it: every page it stages is the page
+ * at the grant's time t. A page is staged from the PageServer's own copy if
+ * it has one (on a current node every present copy is current: a commit
+ * that writes a page drops it), else fetched like any page (rule F holds). saved[] moves only when the environment wrote the whole
+ * checkpoint. The PageServer serves only current copies, and only pages
+ * nobody else can serve: orphans (no commit wrote them since the image was
+ * restored) at once, any other page on a request repeated DSM_PS_REPEATS
+ * times (its owner is silent or gone). A current copy equals the owner's
+ * committed page, so serving it can never hand out a stale page.
+ */
+#include "dsm/dsm.h"
+#include "dsm/lib.h"
+
+static bool ps_orphan(const struct dsm_ps *s, uint32_t p)
+{
+	return s->orphan[p / 8u] & (1u << (p % 8u));
+}
+
+void dsm_ps_written(struct dsm_node *n, uint32_t page)
+{
+	if (n->ps.active)
+		n->ps.orphan[page / 8u] &= (uint8_t)~(1u << (page % 8u));
+}
+
+/* --- boot: the image, then the join ------------------------------------ */
+
+void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
+{
+	struct dsm_page *pg = &n->page[page];
+	DSM_ASSERT(n, n->ps.active && n->mode == DSM_JOINING && page < DSM_PAGES_MAX);
+	if (pg->state == DSM_ABSENT)
+		n->env->page_map(n->env_ctx, page);
+	n->env->page_copy(n->env_ctx, page, DSM_COPY_IN, (uint8_t *)data);
+	pg->state = DSM_REPLICA;
+	pg->version = v;
+	n->ps.saved[page] = v;
+}
+
+void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages)
+{
+	DSM_ASSERT(n, n->ps.active && n->mode == DSM_JOINING);
+	n->ps.loaded = true;
+	n->ps.image_t = t;
+	n->ps.image_pages = npages;
+}
+
+/* 7.4: joined at n->gtime. The image is the heap iff the manager restored
+ * it (same time); else it is from another life: forget it, and the first
+ * checkpoint will hold every page. */
+void dsm_ps_joined(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	if (!s->active)
+		return;
+	bool same = s->loaded && s->image_t == n->gtime;
+	for (uint32_t p = 0; p < DSM_PAGES_MAX; p++) {
+		struct dsm_page *pg = &n->page[p];
+		if (!same || p >= n->npages) {
+			dsm_page_drop(n, p);
+			s->saved[p] = 0;
+			continue;
+		}
+		if (pg->state == DSM_ABSENT) {  /* never written: the zero page */
+			n->env->page_map(n->env_ctx, p);
+			pg->state = DSM_REPLICA;
+			pg->version = 0;
+		}
+		pg->known = pg->version;        /* exact: nothing was written since */
+		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
+	}
+	if (!same)
+		s->image_t = 0;
+	s->next_auto = dsm_now(n) + n->cfg.ckpt_ticks;
+}
+
+/* --- serving ----------------------------------------------------------- */
+
+/* How often this (src, id) request was seen before; remembers it. */
+static uint8_t ps_repeats(struct dsm_ps *s, const struct dsm_msg *m)
+{
+	for (uint32_t i = 0; i < DSM_PS_REQS; i++) {
+		struct dsm_ps_req *r = &s->reqs[i];
+		if (r->src == m->src && r->id == m->id && r->seen)
+			return r->seen < 255 ? r->seen++ : r->seen;
+	}
+	struct dsm_ps_req *r = &s->reqs[s->req_next++ % DSM_PS_REQS];
+	r->src = m->src;
+	r->id = m->id;
+	r->seen = 1;
+	return 0;
+}
+
+/* 8.7: true if the PageServer answered (or refused as stale) the request. */
+bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_ps *s = &n->ps;
+	if (!s->active || !dsm_is_current(n) || m->page >= n->npages || m->src == n->cfg.id)
+		return false;
+	const struct dsm_page *pg = &n->page[m->page];
+	bool orphan = ps_orphan(s, m->page);
+	uint8_t seen = ps_repeats(s, m);
+	if (pg->state == DSM_ABSENT || m->gtime > n->gtime || pg->version > m->gtime ||
+	    (!orphan && seen < DSM_PS_REPEATS))
+		return false;
+	if (orphan)
+		s->n_served_orphan++;
+	else
+		s->n_served_repeat++;
+	dsm_page_serve(n, m);
+	return true;
+}
+
+/* 7.2: a manager that starts asks whether we hold an image. */
+static void ps_on_restore_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_msg a = {.type = DSM_MSG_RESTORE_ACK, .id = m->id, .t = n->ps.image_t,
+			    .page = n->ps.image_pages,
+			    .flags = n->ps.loaded && n->mode == DSM_JOINING};
+	dsm_send(n, m->src, &a);
+}
+
+/* --- checkpoints ------------------------------------------------------- */
+
+static void ps_send_token_req(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_TOKEN_REQ, .id = n->ps.req_id, .flags = 2};
+	dsm_send(n, n->manager, &m);
+	n->ps.next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
+}
+
+static void ps_start(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	s->phase = DSM_PS_WANT_TOKEN;
+	s->req_id = n->env->random(n->env_ctx);
+	s->granted = false;
+	s->again = false;
+	s->cursor = 0;
+	s->npend = 0;
+	s->started = s->wait_start = dsm_now(n);
+	if (dsm_is_current(n))
+		ps_send_token_req(n);
+}
+
+/* 8.6: the end of a checkpoint, good or not; everybody hears of it. */
+static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
+{
+	struct dsm_ps *s = &n->ps;
+	if (s->granted || s->phase == DSM_PS_WANT_TOKEN) {
+		struct dsm_msg r = {.type = DSM_MSG_TOKEN_RETURN, .id = s->req_id,
+				    .grant = s->granted ? s->grant : 0};
+		dsm_send(n, n->manager, &r);
+	}
+	if (st == DSM_PS_OK && n->env->ps_commit(n->env_ctx, s->grant_t, s->npend, s->full) < 0)
+		st = DSM_PS_EDISK;
+	if (st == DSM_PS_OK) {
+		if (s->full)
+			memset(s->saved, 0, sizeof(s->saved));
+		for (uint32_t i = 0; i < s->npend; i++)
+			s->saved[s->pend[i]] = s->pend_v[i];
+		s->image_t = s->grant_t;
+		s->n_ckpts++;
+		s->n_pages += s->npend;
+	} else {
+		s->n_failed++;
+	}
+	s->last_status = (uint8_t)st;
+	s->last_t = s->grant_t;
+	s->last_pages = s->npend;
+	s->last_ticks = dsm_now(n) - s->started;
+	s->phase = DSM_PS_IDLE;
+	s->granted = false;
+	s->next_auto = dsm_now(n) + n->cfg.ckpt_ticks;
+	struct dsm_msg d = {.type = DSM_MSG_CKPT_DONE, .id = s->ask_id, .t = s->grant_t,
+			    .page = s->npend, .flags = (uint8_t)st};
+	dsm_send(n, FRAME_NODE_ALL, &d);
+	d.src = n->cfg.id;
+	dsm_ps_on_msg(n, &d);
+	if (s->again)
+		ps_start(n);
+}
+
+/* Stage page p from our current copy. False if the environment refused. */
+static bool ps_stage(struct dsm_node *n, uint32_t p)
+{
+	struct dsm_ps *s = &n->ps;
+	n->env->page_copy(n->env_ctx, p, DSM_COPY_OUT, n->scratch);
+	if (n->env->ps_save(n->env_ctx, p, n->page[p].version, n->scratch) < 0)
+		return false;
+	s->pend[s->npend] = p;
+	s->pend_v[s->npend] = n->page[p].version;
+	s->npend++;
+	return true;
+}
+
+/* A page the checkpoint leaves out: zero (never written) in a full one,
+ * unchanged since the image in an incremental one. A present copy's version
+ * is exact (a current node drops a page any commit wrote); known is exact
+ * from commits but only an upper bound since a join or a recovery. */
+static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
+{
+	const struct dsm_page *pg = &n->page[p];
+	uint64_t base = n->ps.full ? 0 : n->ps.saved[p];
+	return pg->known <= base || (pg->state != DSM_ABSENT && pg->version <= base);
+}
+
+/* 8.4: walk the pages modified since the image; stage each, fetching the
+ * ones we lack. Bounded per call; goes on after each install. */
+void dsm_ps_progress(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	if (!s->active || s->phase != DSM_PS_COLLECT || n->gtime != s->grant_t || n->recovering)
+		return;
+	for (uint32_t budget = 0; budget < DSM_PS_COLLECT_BUDGET; budget++) {
+		if (s->cursor == n->npages) {
+			ps_finish(n, DSM_PS_OK);
+			return;
+		}
+		uint32_t p = s->cursor;
+		if (ps_unchanged(n, p)) {
+			s->cursor++;
+		} else if (n->page[p].state != DSM_ABSENT) {
+			if (!ps_stage(n, p)) {
+				ps_finish(n, DSM_PS_EDISK);
+				return;
+			}
+			s->cursor++;
+		} else if (n->fetch.failed && n->fetch.page == p) {
+			n->fetch.failed = false;
+			ps_finish(n, DSM_PS_EFETCH);
+			return;
+		} else {
+			if (!n->fetch.active || n->fetch.page != p)
+				dsm_fetch_begin(n, p);
+			return;                  /* goes on when it is installed */
+		}
+	}
+}
+
+static void ps_on_grant(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_ps *s = &n->ps;
+	dsm_note_time(n, m->v);
+	if (s->phase != DSM_PS_WANT_TOKEN || s->granted || m->v < n->gtime) {
+		struct dsm_msg r = {.type = DSM_MSG_TOKEN_RETURN, .id = m->id, .grant = m->grant};
+		if (!(s->granted && s->grant == m->grant))
+			dsm_send(n, n->manager, &r);
+		return;
+	}
+	s->granted = true;
+	s->grant = m->grant;
+	s->grant_t = m->v;
+	int want = n->env->ps_begin(n->env_ctx, m->v);
+	if (want < 0) {
+		ps_finish(n, DSM_PS_EDISK);
+		return;
+	}
+	s->full = want > 0 || s->image_t == 0;   /* no image to build on: full */
+	s->phase = DSM_PS_COLLECT;
+	s->next_send = dsm_now(n) + DSM_KEEP_TICKS;
+	dsm_ps_progress(n);
+}
+
+static void ps_on_ask(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_ps *s = &n->ps;
+	s->ask_id = m->id;
+	if (s->phase == DSM_PS_IDLE && n->mode == DSM_ACTIVE)
+		ps_start(n);
+	else
+		s->again = true;
+}
+
+/* Every node: remember the newest CkptDone (for `checkpoint` waiting on it). */
+static void ps_on_done(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (n->ckpt.any && m->t < n->ckpt.t)
+		return;
+	n->ckpt.any = true;
+	n->ckpt.id = m->id;
+	n->ckpt.t = m->t;
+	n->ckpt.pages = m->page;
+	n->ckpt.status = m->flags;
+	n->env->wake(n->env_ctx);
+}
+
+uint32_t dsm_ckpt_ask(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_CKPT_ASK, .id = n->env->random(n->env_ctx)};
+	if (n->ps.active) {
+		m.src = n->cfg.id;
+		ps_on_ask(n, &m);
+	} else {
+		dsm_send(n, FRAME_NODE_ALL, &m);
+	}
+	dsm_drain(n);
+	return m.id;
+}
+
+void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m)
+{
+	switch (m->type) {
+	case DSM_MSG_CKPT_DONE:
+		ps_on_done(n, m);
+		return;
+	case DSM_MSG_RESTORE_REQ:
+		if (n->ps.active)
+			ps_on_restore_req(n, m);
+		return;
+	case DSM_MSG_CKPT_ASK:
+		if (n->ps.active)
+			ps_on_ask(n, m);
+		return;
+	case DSM_MSG_TOKEN_GRANT:
+		if (n->ps.active && m->id == n->ps.req_id && m->src == n->manager)
+			ps_on_grant(n, m);
+		return;
+	default:
+		return;
+	}
+}
+
+void dsm_ps_tick(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	uint64_t now = dsm_now(n);
+	if (!s->active || n->mode != DSM_ACTIVE)
+		return;
+	if (s->phase == DSM_PS_IDLE) {
+		if (n->cfg.ckpt_ticks && now >= s->next_auto)
+			ps_start(n);
+		return;
+	}
+	if (s->phase == DSM_PS_WANT_TOKEN) {
+		if (now - s->wait_start >= DSM_TOKEN_WAIT_TICKS)
+			ps_finish(n, DSM_PS_ETOKEN);
+		else if (now >= s->next_send && dsm_is_current(n))
+			ps_send_token_req(n);
+		return;
+	}
+	if (n->gtime > s->grant_t) {         /* a commit came: our lease was lost */
+		ps_finish(n, DSM_PS_ETOKEN);
+		return;
+	}
+	if (now >= s->next_send) {
+		struct dsm_msg k = {.type = DSM_MSG_TOKEN_KEEP, .grant = s->grant};
+		dsm_send(n, n->manager, &k);
+		s->next_send = now + DSM_KEEP_TICKS;
+	}
+	dsm_ps_progress(n);
+}

@@ -1,0 +1,82 @@
+/*
+ * pscmd.c: the shell's PageServer commands (dsm/proto.h, 8):
+ *   checkpoint   on any node: ask the PageServer for a checkpoint and wait
+ *                (at most PSCMD_WAIT_US) until one that holds every commit
+ *                this node has seen is on disk; prints its time and size
+ *   pageserver   on the PageServer: its image, checkpoints and serving counters
+ * Heap part.
+ */
+#include "dsm/dsm.h"
+#include "kernel/dsmenv.h"
+#include "kernel/kernel.h"
+#include "kernel/psnode.h"
+#include "kernel/shell.h"
+#include "kernel/time.h"
+#include "pageserver/image.h"
+
+#define PSCMD_WAIT_US 60000000u   /* a checkpoint must be on disk within a minute */
+
+static const char *const ps_status_name[DSM_PS_NSTATUS] = {
+	"ok", "a modified page nobody served", "the disk failed", "no commit token",
+};
+
+int pscmd_checkpoint(int argc, char **argv)
+{
+	struct dsm_node *n = dsmenv_node();
+	uint64_t want, t0 = time_us();
+
+	(void)argv;
+	if (argc != 1)
+		return shell_error("usage: checkpoint");
+	if (!dsmenv_on() || dsmenv_heap_bytes() == 0)
+		return shell_error("checkpoint: %s", dsmenv_strerror(DSMENV_ENOTYET));
+	dsmenv_poll();
+	want = n->gtime;
+	n->ckpt.any = false;
+	dsm_ckpt_ask(n);
+	while (!(n->ckpt.any && n->ckpt.t >= want)) {
+		if (time_us() - t0 > PSCMD_WAIT_US)
+			return shell_error("checkpoint: no PageServer answered in %u s",
+					   PSCMD_WAIT_US / 1000000u);
+		dsmenv_poll();
+		kernel_idle();
+	}
+	if (n->ckpt.status != DSM_PS_OK)
+		return shell_error("checkpoint at gtime %llu failed: %s", n->ckpt.t,
+				   n->ckpt.status < DSM_PS_NSTATUS ? ps_status_name[n->ckpt.status]
+								   : "unknown");
+	kprintf("checkpoint at gtime %llu: %u pages written, %llu us\n", n->ckpt.t,
+		n->ckpt.pages, time_us() - t0);
+	return 0;
+}
+
+int pscmd_pageserver(int argc, char **argv)
+{
+	const struct dsm_node *n = dsmenv_node();
+	const struct dsm_ps *s = &n->ps;
+	const struct psnode_stats *p = psnode_stats();
+	const struct ps_image *img = psnode_image();
+
+	(void)argc, (void)argv;
+	if (!dsmenv_on() || !s->active)
+		return shell_error("pageserver: this node is not the PageServer");
+	kprintf("disk %s\nimage_gtime %llu\nloaded_pages %u\nbad_checkpoints_at_boot %u\n",
+		psnode_usable() ? "ok" : "unusable", s->image_t, p->loaded_pages, p->bad_ckpts);
+	kprintf("checkpoints %u\nfailed %u\npages_written %u\n", s->n_ckpts, s->n_failed,
+		s->n_pages);
+	kprintf("last gtime %llu pages %u status %s in %llu ticks\n", s->last_t, s->last_pages,
+		s->last_status < DSM_PS_NSTATUS ? ps_status_name[s->last_status] : "?",
+		s->last_ticks);
+	if (p->last_us)
+		kprintf("last_write %llu KB in %llu us (%llu KB/s)\n", p->last_bytes / 1024u,
+			p->last_us, p->last_bytes * 1000000u / 1024u / p->last_us);
+	kprintf("served_orphans %u\nserved_for_silent_owners %u\n", s->n_served_orphan,
+		s->n_served_repeat);
+	kprintf("phase %s cursor %u staged %u granted %u at gtime %llu (node gtime %llu)\n",
+		s->phase == DSM_PS_IDLE ? "idle" : s->phase == DSM_PS_WANT_TOKEN ? "want_token"
+		: "collect", s->cursor, s->npend, s->granted, s->grant_t, n->gtime);
+	if (psnode_usable())
+		kprintf("log head %u next_seq %u need_full %u\n", img->head, img->next_seq,
+			img->need_full);
+	return 0;
+}

@@ -1,0 +1,219 @@
+/*
+ * psnode.c: the PageServer role on this kernel (dsm/proto.h, 7 and 8). Owns
+ * the disk as a struct ps_dev over drivers/ata.c, the image state of
+ * pageserver/image.c, the restore index, and the local frames a checkpoint
+ * is staged in. The protocol core decides what goes into a checkpoint; this
+ * file only moves pages between it and the disk:
+ *
+ *   boot     open the disk (a blank one is formatted; a foreign or damaged
+ *            one is left alone, with a clear line), scan the log (one line
+ *            per checkpoint with its verdict), load the restore point into
+ *            the core (dsm_ps_load) before the node answers anybody
+ *   ps_begin / ps_save / ps_commit   the core's checkpoint, staged in frames
+ *            and appended to the log as one checkpoint
+ *
+ * Rules: runs in the main thread only (the core calls it from dsmenv_poll);
+ * disk I/O blocks that thread, never an interrupt. Nothing is formatted over
+ * data that is not a blank disk. Heap part.
+ */
+#include "dsm/dsm.h"
+#include "drivers/ata.h"
+#include "kernel/dsmenv.h"
+#include "kernel/kalloc.h"
+#include "kernel/kernel.h"
+#include "kernel/psnode.h"
+#include "kernel/time.h"
+#include "kernel/x86.h"
+#include "pageserver/image.h"
+
+static struct ps_image img;
+static struct ps_index idx;
+static struct ps_index_entry idx_e[DSMENV_HEAP_PAGES];
+static struct ps_dev dev;
+static uint8_t *stage[DSMENV_HEAP_PAGES];
+static struct ps_page staged[DSMENV_HEAP_PAGES];
+static uint32_t nstage;
+static uint64_t ckpt_t0;
+static int usable;
+static struct psnode_stats st;
+
+static enum ata_mode dev_mode(void)
+{
+	return ata_info()->dma ? ATA_DMA : ATA_PIO;
+}
+
+static int dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	(void)ctx;
+	return ata_read(lba, count, buf, dev_mode());
+}
+
+static int dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx;
+	return ata_write(lba, count, buf, dev_mode());
+}
+
+static int dev_flush(void *ctx)
+{
+	(void)ctx;
+	return ata_flush();
+}
+
+static void scan_line(void *ctx, const struct ps_ckpt_info *ck)
+{
+	(void)ctx;
+	kprintf("pageserver: checkpoint %u at gtime %llu: %s, %u pages%s%s%s\n", ck->seq,
+		ck->gtime, ps_verdict_name(ck->verdict), ck->npages, ck->full ? ", full" : "",
+		ck->verdict == PS_GOOD ? "" : ", ", ck->verdict == PS_GOOD ? "" : ps_why_name(ck->why));
+	if (ck->verdict != PS_GOOD)
+		st.bad_ckpts++;
+}
+
+/* A disk we may use: ours (cluster, heap size), or blank and now formatted. */
+static int disk_open(uint16_t cluster)
+{
+	struct ps_format_params fp = { .cluster = cluster, .heap_pages = DSMENV_HEAP_PAGES,
+				       .nonce = (uint32_t)rdtsc() | 1u };
+	int r = ps_open(&img, &dev);
+
+	if (r == PS_ENOFMT) {
+		kprintf("pageserver: blank disk: formatting it for cluster %u\n", cluster);
+		if ((r = ps_format(&img, &dev, &fp)) == PS_OK)
+			r = ps_open(&img, &dev);
+	}
+	if (r < 0) {
+		kprintf("pageserver: error: disk: %s; left as it is, no checkpoints\n",
+			ps_strerror(r));
+		return -1;
+	}
+	if (img.sb.cluster != cluster || img.sb.heap_pages != DSMENV_HEAP_PAGES) {
+		kprintf("pageserver: error: the disk holds cluster %u's heap of %u pages, not "
+			"cluster %u's of %u; left as it is, no checkpoints\n", img.sb.cluster,
+			img.sb.heap_pages, cluster, DSMENV_HEAP_PAGES);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the restore point into the core; -1 (and nothing loaded) on error. */
+static int image_load(struct dsm_node *n)
+{
+	static uint8_t buf[PS_PAGE_SIZE];
+	uint64_t t0 = time_us(), v;
+	uint32_t pages = 0;
+
+	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p++) {
+		if (idx_e[p].block == 0)
+			continue;
+		int r = ps_read_page(&img, &idx, p, buf, &v);
+		if (r < 0) {
+			kprintf("pageserver: error: page %u of the image: %s; not restoring\n", p,
+				ps_strerror(r));
+			return -1;
+		}
+		dsm_ps_load(n, p, v, buf);
+		pages++;
+	}
+	dsm_ps_loaded(n, img.restore.gtime, img.sb.heap_pages);
+	st.loaded_pages = pages;
+	kprintf("pageserver: image of gtime %llu (checkpoint %u): %u pages loaded in %llu us\n",
+		img.restore.gtime, img.restore.seq, pages, time_us() - t0);
+	return 0;
+}
+
+static int stage_alloc(void)
+{
+	for (uint32_t i = 0; i < DSMENV_HEAP_PAGES; i++)
+		if (!stage[i] && !(stage[i] = kalloc()))
+			return -1;
+	return 0;
+}
+
+void psnode_boot(struct dsm_node *n, uint16_t cluster)
+{
+	struct ps_scan_cb cb = { .ckpt = scan_line };
+	int r;
+
+	dev = (struct ps_dev){ .read = dev_read, .write = dev_write, .flush = dev_flush,
+			       .sectors = ata_present() ? ata_info()->sectors : 0 };
+	idx = (struct ps_index){ .e = idx_e, .cap = DSMENV_HEAP_PAGES };
+	if (!ata_present()) {
+		kprintf("pageserver: error: no disk; no checkpoints\n");
+		return;
+	}
+	if (stage_alloc() < 0 || disk_open(cluster) < 0) {
+		if (stage[0] && !stage[DSMENV_HEAP_PAGES - 1])
+			kprintf("pageserver: error: out of frames to stage checkpoints\n");
+		return;
+	}
+	r = ps_scan(&img, &idx, &cb);
+	usable = 1;
+	if (r == PS_ENOCKPT)
+		kprintf("pageserver: error: no checkpoint on the disk can be restored\n");
+	else if (r < 0)
+		kprintf("pageserver: error: scanning the disk: %s\n", ps_strerror(r));
+	else if (img.restore.seq == 0)
+		kprintf("pageserver: the disk holds no checkpoint yet\n");
+	else
+		image_load(n);
+}
+
+/* --- the core's checkpoint (dsm/env.h) ---------------------------------- */
+
+int psnode_begin(uint64_t t)
+{
+	(void)t;
+	if (!usable)
+		return -1;
+	nstage = 0;
+	ckpt_t0 = time_us();
+	return ps_want_full(&img) || img.need_full;
+}
+
+int psnode_save(uint32_t page, uint64_t v, const uint8_t *data)
+{
+	if (!usable || nstage == DSMENV_HEAP_PAGES)
+		return -1;
+	memcpy(stage[nstage], data, PS_PAGE_SIZE);
+	staged[nstage] = (struct ps_page){ .page = page, .version = v, .data = stage[nstage] };
+	nstage++;
+	return 0;
+}
+
+int psnode_commit(uint64_t t, uint32_t npages, bool full)
+{
+	uint64_t us;
+	int r;
+
+	if (!usable || npages != nstage)
+		return -1;
+	r = ps_append(&img, staged, nstage, t, full);
+	us = time_us() - ckpt_t0;
+	if (r < 0) {
+		kprintf("pageserver: error: checkpoint at gtime %llu: %s\n", t, ps_strerror(r));
+		st.failed++;
+		return -1;
+	}
+	st.ckpts++;
+	st.last_us = us;
+	st.last_bytes = (uint64_t)nstage * PS_PAGE_SIZE;
+	kprintf("pageserver: checkpoint at gtime %llu: %u pages (%s), %llu KB in %llu us\n", t,
+		nstage, full ? "full" : "incremental", st.last_bytes / 1024u, us);
+	return 0;
+}
+
+int psnode_usable(void)
+{
+	return usable;
+}
+
+const struct psnode_stats *psnode_stats(void)
+{
+	return &st;
+}
+
+const struct ps_image *psnode_image(void)
+{
+	return &img;
+}

@@ -1,0 +1,36 @@
+/*
+ * psnode.h: the PageServer role on this kernel (kernel/psnode.c): the disk,
+ * the image loaded at boot, and the disk side of the core's checkpoints
+ * (the ps_begin/ps_save/ps_commit of dsm/env.h, called by kernel/dsmenv.c).
+ */
+#ifndef PLURIX_KERNEL_PSNODE_H
+#define PLURIX_KERNEL_PSNODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dsm_node;
+struct ps_image;
+
+struct psnode_stats {
+	uint32_t ckpts, failed;         /* checkpoints written, failed to write */
+	uint32_t bad_ckpts;             /* checkpoints the boot scan found bad */
+	uint32_t loaded_pages;          /* pages of the image loaded at boot */
+	uint64_t last_us, last_bytes;   /* the last checkpoint written */
+};
+
+/* After interrupts are on, before the node answers anybody: open, scan and
+ * load the disk into the core (which is still joining). */
+void psnode_boot(struct dsm_node *n, uint16_t cluster);
+int psnode_begin(uint64_t t);
+int psnode_save(uint32_t page, uint64_t v, const uint8_t *data);
+int psnode_commit(uint64_t t, uint32_t npages, bool full);
+int psnode_usable(void);
+const struct psnode_stats *psnode_stats(void);
+const struct ps_image *psnode_image(void);
+
+/* pscmd.c: the shell's commands. */
+int pscmd_checkpoint(int argc, char **argv);
+int pscmd_pageserver(int argc, char **argv);
+
+#endif

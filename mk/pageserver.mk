@@ -1,0 +1,51 @@
+# mk/pageserver.mk: the PageServer's checkpoint image (pageserver/, issue 6) and its tool.
+#   pageserver/image.c   built for the host unit tests (PORTABLE_SRCS, ASan + UBSan) and
+#                        for the kernel (KERNEL_CORE_SRCS, KCFLAGS)
+#   ps-check             like core-check: pageserver/ includes only freestanding headers,
+#                        its own and dsm/{frame,lib,param}.h, no inline asm, every source
+#                        compiles with KCFLAGS, and linked with dsm/frame.c it needs
+#                        nothing but memcpy/memset/memcmp
+#   build/tools/psimage  prints and verifies an image file (host, no sanitizers, like
+#                        the tools in mk/tools.mk)
+.PHONY: ps-check
+
+PS_SRCS := $(wildcard pageserver/*.c)
+PS_HDRS := $(wildcard pageserver/*.h)
+PS_DSM_HDRS := dsm/frame.h dsm/lib.h dsm/param.h
+PORTABLE_SRCS += $(PS_SRCS)
+KERNEL_CORE_SRCS += $(PS_SRCS)
+
+# kernel.mk and tests.mk list prerequisites that were expanded before (or without)
+# this file: name ours explicitly.
+PS_KERNEL_OBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(PS_SRCS))
+$(KERNEL_ELF): $(PS_KERNEL_OBJS)
+-include $(PS_KERNEL_OBJS:.o=.d)
+$(BUILD)/host/unit: $(PS_SRCS) $(PS_HDRS)
+
+# --- ps-check ------------------------------------------------------------
+PS_KDIR := $(BUILD)/kps
+PS_KOBJS := $(patsubst %.c,$(PS_KDIR)/%.o,$(PS_SRCS) dsm/frame.c)
+
+$(PS_KDIR)/%.o: %.c $(PS_HDRS) $(PS_DSM_HDRS)
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) -c -o $@ $<
+
+ps-check: $(PS_KOBJS)
+	@bad=$$(grep -HnE '^[[:space:]]*#[[:space:]]*include' pageserver/*.[ch] | \
+		grep -vE '#[[:space:]]*include[[:space:]]*(<(stdint|stddef|stdbool)\.h>|"pageserver/[a-z0-9_]+\.h"|"dsm/(frame|lib|param)\.h")'); \
+	if [ -n "$$bad" ]; then echo "ps-check: forbidden include:"; echo "$$bad"; exit 1; fi
+	@bad=$$(grep -HnwE 'asm|__asm__|__asm' pageserver/*.[ch]); \
+	if [ -n "$$bad" ]; then echo "ps-check: inline assembly:"; echo "$$bad"; exit 1; fi
+	@ld -m elf_i386 -r -o $(PS_KDIR)/ps.o $(PS_KOBJS)
+	@undef=$$(nm -u $(PS_KDIR)/ps.o | awk '{print $$2}' | grep -vxE 'memcpy|memset|memcmp'); \
+	if [ -n "$$undef" ]; then echo "ps-check: pageserver/ needs symbols it may not:"; echo "$$undef"; exit 1; fi
+	@echo "ps-check: ok ($(words $(PS_SRCS)) sources compile with KCFLAGS, freestanding)"
+
+all: ps-check
+
+# --- psimage -------------------------------------------------------------
+$(BUILD)/tools/psimage: tools/psimage.c $(PS_SRCS) $(PS_HDRS) dsm/frame.c $(PS_DSM_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/psimage.c $(PS_SRCS) dsm/frame.c
+
+all: $(BUILD)/tools/psimage
