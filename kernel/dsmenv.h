@@ -66,5 +66,7 @@ int workcmd_bank(int argc, char **argv);
 int workcmd_counter(int argc, char **argv);
 int workcmd_txbench(int argc, char **argv);
 int workcmd_txprint(int argc, char **argv);
+int workcmd_fill(int argc, char **argv);
+int workcmd_sum(int argc, char **argv);
 
 #endif

@@ -4,6 +4,8 @@
  *                (at most PSCMD_WAIT_US) until one that holds every commit
  *                this node has seen is on disk; prints its time and size
  *   pageserver   on the PageServer: its image, checkpoints and serving counters
+ *   pageserver die <sectors>   test only: the next checkpoint stops the node
+ *                dead after that many sectors (a PageServer killed mid-write)
  * Heap part.
  */
 #include "dsm/dsm.h"
@@ -57,9 +59,18 @@ int pscmd_pageserver(int argc, char **argv)
 	const struct psnode_stats *p = psnode_stats();
 	const struct ps_image *img = psnode_image();
 
-	(void)argc, (void)argv;
 	if (!dsmenv_on() || !s->active)
 		return shell_error("pageserver: this node is not the PageServer");
+	if (argc == 3 && !strcmp(argv[1], "die")) {
+		uint32_t sectors;
+		if (shell_number(argv[2], 1u << 30, &sectors) < 0)
+			return shell_error("pageserver: die takes a number of sectors");
+		psnode_die_after(sectors);
+		kprintf("pageserver: test: the next checkpoint stops after %u sectors\n", sectors);
+		return 0;
+	}
+	if (argc != 1)
+		return shell_error("usage: pageserver [die <sectors>]");
 	kprintf("disk %s\nimage_gtime %llu\nloaded_pages %u\nbad_checkpoints_at_boot %u\n",
 		psnode_usable() ? "ok" : "unusable", s->image_t, p->loaded_pages, p->bad_ckpts);
 	kprintf("checkpoints %u\nfailed %u\npages_written %u\n", s->n_ckpts, s->n_failed,

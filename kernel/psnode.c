@@ -35,6 +35,8 @@ static struct ps_page staged[DSMENV_HEAP_PAGES];
 static uint32_t nstage;
 static uint64_t ckpt_t0;
 static int usable;
+static uint32_t die_after;      /* test: stop dead after this many sectors (0: off) */
+static uint64_t written;        /* sectors written in this checkpoint */
 static struct psnode_stats st;
 
 static enum ata_mode dev_mode(void)
@@ -48,9 +50,22 @@ static int dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	return ata_read(lba, count, buf, dev_mode());
 }
 
+/* The test knob (psnode_die_after): a PageServer that dies mid-write. */
+static void die_check(uint32_t count)
+{
+	written += count;
+	if (!die_after || written < die_after)
+		return;
+	kprintf("pageserver: test: dead after %llu sectors of this checkpoint\n", written);
+	cli();
+	for (;;)
+		hlt();
+}
+
 static int dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 {
 	(void)ctx;
+	die_check(count);
 	return ata_write(lba, count, buf, dev_mode());
 }
 
@@ -167,6 +182,7 @@ int psnode_begin(uint64_t t)
 	if (!usable)
 		return -1;
 	nstage = 0;
+	written = 0;
 	ckpt_t0 = time_us();
 	return ps_want_full(&img) || img.need_full;
 }
@@ -201,6 +217,11 @@ int psnode_commit(uint64_t t, uint32_t npages, bool full)
 	kprintf("pageserver: checkpoint at gtime %llu: %u pages (%s), %llu KB in %llu us\n", t,
 		nstage, full ? "full" : "incremental", st.last_bytes / 1024u, us);
 	return 0;
+}
+
+void psnode_die_after(uint32_t sectors)
+{
+	die_after = sectors;
 }
 
 int psnode_usable(void)

@@ -8,6 +8,10 @@
  *                                    shared counter and to this node's own
  *   counter show                     shared == sum of the nodes' own, or error
  *   txbench <disjoint|contended> <seconds>   transactions per second
+ *   fill <first> <pages> <value>     write whole pages of the data area, a
+ *                                    pattern from value, FILL_TXN_PAGES a txn
+ *   sum <first> <pages>              read them back: one checksum, read-only
+ *                                    transactions of SUM_TXN_PAGES pages
  *   txprint <n>                      n contended transactions that print a
  *                                    line and register an undo hook inside
  *                                    the body: the smart buffer's and the
@@ -393,4 +397,105 @@ int workcmd_txprint(int argc, char **argv)
 		return shell_error("txprint: %u undo hooks ran for %u aborted attempts", x.undone,
 				   s.retries);
 	return steps_report(&s);
+}
+
+#define FILL_TXN_PAGES 16u      /* pages one fill transaction writes (< DSM_WSET_MAX) */
+#define SUM_TXN_PAGES  64u      /* pages one sum transaction reads (< DSM_RSET_MAX) */
+
+struct bulk_arg {
+	uint32_t first, count, value;   /* this transaction's pages */
+	uint64_t sum;
+};
+
+static uint32_t fill_word(uint32_t value, uint32_t page, uint32_t i)
+{
+	return value ^ (page * 1024u + i) * 2654435761u;
+}
+
+static void fill_body(void *a)
+{
+	struct bulk_arg *x = a;
+
+	for (uint32_t p = x->first; p < x->first + x->count; p++) {
+		volatile uint32_t *w = (volatile uint32_t *)HEAP_PAGE_VA(p);
+		for (uint32_t i = 0; i < PGSIZE / 4u; i++)
+			w[i] = fill_word(x->value, p, i);
+	}
+}
+
+static void sum_body(void *a)
+{
+	struct bulk_arg *x = a;
+
+	x->sum = 1469598103934665603ull;        /* FNV-1a over the words */
+	for (uint32_t p = x->first; p < x->first + x->count; p++) {
+		const volatile uint32_t *w = (const volatile uint32_t *)HEAP_PAGE_VA(p);
+		for (uint32_t i = 0; i < PGSIZE / 4u; i++)
+			x->sum = (x->sum ^ w[i]) * 1099511628211ull;
+	}
+}
+
+/* "<first> <pages>" inside the data area, or a clear error. */
+static int bulk_range(const char *cmd, char **argv, uint32_t *first, uint32_t *count)
+{
+	uint32_t top = dsmenv_heap_bytes() / PGSIZE;
+
+	if (shell_number(argv[1], top, first) < 0 || shell_number(argv[2], top, count) < 0 ||
+	    *first < HEAP_PG_DATA || *count == 0 || *first + *count > top)
+		return shell_error("%s: pages must lie in the data area %u..%u", cmd,
+				   HEAP_PG_DATA, top - 1u);
+	return 0;
+}
+
+/* Run body over [first, first+count) in pieces of `per` pages. */
+static int bulk_run(const char *cmd, void (*body)(void *), struct bulk_arg *x,
+		    uint32_t first, uint32_t count, uint32_t per, uint64_t *sum)
+{
+	uint64_t t0 = time_us(), us;
+
+	*sum = 0;
+	for (uint32_t p = first; p < first + count; p += per) {
+		x->first = p;
+		x->count = first + count - p < per ? first + count - p : per;
+		int r = txrun(body, x);
+		if (r < 0)
+			return shell_error("%s: stopped at page %u: %s", cmd, p, dsmenv_strerror(r));
+		*sum = *sum * 31u + x->sum;
+	}
+	us = time_us() - t0;
+	kprintf("%s: %u pages (%u KB) in %llu us, %llu KB/s\n", cmd, count, count * 4u, us,
+		us ? (uint64_t)count * 4000000u / us : 0);
+	return 0;
+}
+
+int workcmd_fill(int argc, char **argv)
+{
+	static struct bulk_arg x;
+	uint32_t first, count;
+	uint64_t sum;
+
+	if (argc != 4)
+		return shell_error("usage: fill <first-page> <pages> <value>");
+	if (heap_ready("fill") < 0 || bulk_range("fill", argv, &first, &count) < 0)
+		return -1;
+	if (shell_number(argv[3], 0xFFFFFFFFu, &x.value) < 0)
+		return shell_error("fill: bad value '%s'", argv[3]);
+	x.sum = 0;
+	return bulk_run("fill", fill_body, &x, first, count, FILL_TXN_PAGES, &sum);
+}
+
+int workcmd_sum(int argc, char **argv)
+{
+	static struct bulk_arg x;
+	uint32_t first, count;
+	uint64_t sum;
+
+	if (argc != 3)
+		return shell_error("usage: sum <first-page> <pages>");
+	if (heap_ready("sum") < 0 || bulk_range("sum", argv, &first, &count) < 0)
+		return -1;
+	if (bulk_run("sum", sum_body, &x, first, count, SUM_TXN_PAGES, &sum) < 0)
+		return -1;
+	kprintf("sum %u..%u: 0x%016llx\n", first, first + count - 1u, sum);
+	return 0;
 }

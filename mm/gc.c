@@ -104,7 +104,7 @@ static int collect(struct mm *mm, struct mm_gc_result *res)
 }
 
 /* Blocks of ours that other nodes freed: back on our free lists. */
-static int drain_inbox(struct mm *mm)
+static int drain_inbox(struct mm *mm, struct mm_gc_result *res)
 {
 	uint32_t inbox = mm_gc_addr(mm) + GC_INBOX + 4u * mm->node, obj;
 	if (mm_ld(mm, mm_gc_addr(mm) + GC_MAGIC) != MM_GC_MAGIC)
@@ -117,8 +117,10 @@ static int drain_inbox(struct mm *mm)
 		if (r != MM_OK || mm_hdr_read(mm, obj, &h) != MM_OK || !(h.flags & F_FREE) ||
 		    h.owner != mm->node)
 			return MM_ECORRUPT;
-		if (!(h.flags & F_CAND))
+		if (!(h.flags & F_CAND)) {
 			mm_reclaim(mm, &h);
+			res->reclaimed++;
+		}
 	}
 	return MM_ECORRUPT;
 }
@@ -133,6 +135,7 @@ static int examine(struct mm *mm, uint32_t obj, struct mm_gc_result *res)
 	h.flags &= ~(uint32_t)F_CAND;
 	if (h.flags & F_FREE) {
 		mm_reclaim(mm, &h);   /* freed while it waited here */
+		res->reclaimed++;
 		return MM_OK;
 	}
 	if (h.flags & F_PIN)
@@ -158,7 +161,7 @@ int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res)
 	if (!res)
 		res = &local;
 	*res = local;
-	int r = drain_inbox(mm);
+	int r = drain_inbox(mm, res);
 	uint32_t n = mm_node_addr(mm, mm->node), obj;
 	if (budget > MM_GC_BATCH_MAX)
 		budget = MM_GC_BATCH_MAX;

@@ -140,6 +140,7 @@ struct mm_stat {
 
 struct mm_gc_result {
 	uint32_t examined, freed, live, deferred;
+	uint32_t reclaimed;        /* freed blocks put back (inbox, freed candidates) */
 };
 
 /* heap.c: layout, formatting, validation */

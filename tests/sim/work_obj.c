@@ -303,7 +303,6 @@ void work_obj_body(struct sim_node *sn)
 	op->got = op->amount != DID_NOTHING && op->amount != DID_NOMEM;
 	if (op->amount == DID_NOTHING)
 		op->amount = DID_OP;   /* ran, changed nothing: a read-only commit */
-	if (getenv("OBJW_DEBUG") && sn->dsm->txn.nwrite > 5) fprintf(stderr, "node %u sub %u amount %lld nwrite %u\n", sn->id, op->a, (long long)op->amount, sn->dsm->txn.nwrite);
 }
 
 void work_obj_pick(struct sim *s, struct sim_node *sn)
@@ -426,7 +425,7 @@ static uint32_t final_list(struct sim *s, struct mm *mm, uint32_t l, uint32_t k,
 	return objs;
 }
 
-/* Collect on every node slot until a round frees nothing. */
+/* Collect on every node slot until a round frees and puts back nothing. */
 static void final_gc(struct sim *s, struct mm *mm, uint8_t *heap)
 {
 	for (int round = 0; round < 8; round++) {
@@ -437,7 +436,7 @@ static void final_gc(struct sim *s, struct mm *mm, uint8_t *heap)
 				(uint16_t)heap_nodes(s));
 			if (mm_gc(mm, MM_GC_BATCH_MAX, &res) != MM_OK)
 				sim_fail(s, "objects: final gc on node slot %u failed", n);
-			freed += res.freed;
+			freed += res.freed + res.reclaimed;
 		}
 		if (!freed)
 			return;
@@ -462,25 +461,12 @@ static void final_heap(struct sim *s, struct mm *mm, uint8_t *heap)
 	if (mm_objstat(mm, &st) != MM_OK)
 		sim_fail(s, "objects: objstat failed");
 	uint32_t objs = st.objects[MM_RW] + st.objects[MM_SYS] + st.large_objects;
-	if (objs != reach && getenv("OBJW_DEBUG")) {
-		for (uint32_t pg = 0; pg < SIM_MM_PAGES; pg++) {
-			uint32_t ob[64], no = 0;
-			mm_fsmon_objects(mm, pg, ob, 64, &no);
-			for (uint32_t i = 0; i < no; i++) {
-				uint32_t a = ob[i] - OBJW_BASE, w[6];
-				memcpy(w, heap + a, 24);
-				fprintf(stderr, "page %u obj %08x w0 %08x desc %08x size %u bc %08x cand %08x free %08x tok %08x\n", pg, ob[i], w[0], w[1], w[2], w[3], w[4], w[5], *(uint32_t *)(heap + a + 24 + 24));
-			}
-		}
-		for (uint32_t n = 0; n < 4; n++) fprintf(stderr, "node %u cand %08x\n", n, *(uint32_t *)(heap + (1 + n) * 4096 + 44));
-	}
 	if (objs != reach)
 		sim_fail(s, "objects: after GC %u objects live, %u reachable", objs, reach);
 }
 
 void work_obj_final(struct sim *s)
 {
-	if (getenv("OBJW_DEBUG")) fprintf(stderr, "objw: ops %llu relocs %llu gc_freed %llu nomem %llu mgr_aborts %llu model %u\n", (unsigned long long)s->objw.ops, (unsigned long long)s->objw.relocs, (unsigned long long)s->objw.gc_freed, (unsigned long long)s->objw.nomem, (unsigned long long)s->objw.mgr_aborts, s->objw.n);
 	if (!s->cfg.faults && s->objw.alloc_aborts)
 		sim_fail(s, "objects: %llu aborts on a node's allocator page without faults",
 			 (unsigned long long)s->objw.alloc_aborts);
