@@ -107,6 +107,11 @@ struct dsm_mgr {
 	uint16_t last_writer[DSM_PAGES_MAX];
 	uint32_t n_grants, n_revoked, n_decided;
 	uint64_t restore_deadline;          /* DSM_RESTORING: give up waiting then */
+	uint64_t reset_t, reset_image;      /* the last reset decided (9.2) */
+	uint32_t reset_page;
+	uint16_t reset_owner;
+	uint8_t reset_sends;                /* broadcasts of it still to come */
+	uint64_t next_reset;
 };
 
 /* The PageServer (proto.h, 7 and 8); only a pageserver's is active. */
@@ -149,6 +154,7 @@ struct dsm_ps {
 	struct dsm_ps_req reqs[DSM_PS_REQS];
 	/* counters and the last result */
 	uint32_t n_ckpts, n_failed, n_pages, n_served_orphan, n_served_repeat;
+	uint32_t n_reload_errors;
 	uint64_t last_t, last_ticks;
 	uint32_t last_pages;
 	uint8_t last_status;
@@ -194,6 +200,11 @@ struct dsm_node {
 	struct dsm_ps ps;
 	uint64_t restored_t;                /* manager: restored from an image at this time */
 	bool restored;
+	uint64_t image_good_t;              /* newest good checkpoint known (0: none) */
+	uint64_t reset_t;                   /* the last reset applied (9) */
+	uint64_t reset_image_t;             /* ... the checkpoint it went back to */
+	uint32_t reset_page;                /* ... the page whose loss caused it */
+	uint32_t resets;
 	struct dsm_ckpt_seen ckpt;
 	uint8_t selfq[DSM_SELFQ_MAX][FRAME_WIRE_MAX];
 	uint16_t selfq_len[DSM_SELFQ_MAX];
@@ -227,6 +238,8 @@ void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_fetch_tick(struct dsm_node *n);
 void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t);
 void dsm_gtime_on_commit_ack(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_put_pages(uint8_t *body, const uint32_t *pages, uint32_t count);
 void dsm_gtime_tick(struct dsm_node *n);

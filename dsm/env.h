@@ -79,6 +79,9 @@ struct dsm_env {
 	int (*ps_begin)(void *ctx, uint64_t t);
 	int (*ps_save)(void *ctx, uint32_t page, uint64_t v, const uint8_t *data);
 	int (*ps_commit)(void *ctx, uint64_t t, uint32_t npages, bool full);
+	/* ... and read back page `page` of the newest good checkpoint on disk into
+	 * buf (0, *v its version; 1: not in the image, a zero page; < 0 error). */
+	int (*ps_read)(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v);
 };
 
 #endif

@@ -196,3 +196,37 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 	gtime_try_apply(n);
 	n->env->wake(n->env_ctx);
 }
+
+/* 9.3: the heap is the checkpoint of time m->v from time m->t on. Every
+ * page goes (the PageServer reloads its image instead); a transaction that
+ * touched one aborts. A node that recovered past m->t dropped every page
+ * already (the manager's recovery bitmap names them all). */
+void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (m->src != n->manager || m->t <= n->reset_t || n->mode != DSM_ACTIVE)
+		return;
+	dsm_note_time(n, m->t);
+	if (m->t > n->gtime) {
+		if (txn_state(n) == TXN_COMMITTING)
+			txn_foreign_commit(n, m->t);
+		else
+			txn_conflict(n, TXN_CAUSE_RESET, m->page);
+		for (uint32_t p = 0; p < n->npages; p++) {
+			n->page[p].known = m->t;
+			if (!n->ps.active)
+				dsm_page_drop(n, p);
+		}
+		for (uint32_t i = 0; i < DSM_COMMIT_WINDOW; i++)
+			if (n->window[i].used && n->window[i].t <= m->t)
+				n->window[i].used = false;
+		gtime_advance(n, m->t);
+	}
+	if (n->ps.active)
+		dsm_ps_reload(n, m->t, m->v);
+	n->reset_t = m->t;
+	n->reset_image_t = m->v;
+	n->reset_page = m->page;
+	n->resets++;
+	n->env->wake(n->env_ctx);
+	gtime_try_apply(n);
+}

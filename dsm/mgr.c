@@ -236,6 +236,45 @@ static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 	dsm_send(n, m->src, &a);
 }
 
+static void mgr_send_reset(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->reset_t, .v = g->reset_image,
+			    .page = g->reset_page, .node = g->reset_owner};
+	dsm_send(n, FRAME_NODE_ALL, &r);
+	r.src = n->cfg.id;
+	dsm_gtime_on_reset(n, &r);
+	g->reset_sends--;
+	g->next_reset = dsm_now(n) + DSM_BEACON_TICKS;
+}
+
+/* 9.2: a page written after the last good checkpoint is lost with its owner:
+ * the heap goes back to that checkpoint, as one step of the global time
+ * that writes every page (the PageServer's image becomes every page). */
+static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (m->page >= n->npages || n->image_good_t == 0 ||
+	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
+	    g->last_writer[m->page] == DSM_NOBODY)
+		return;         /* no image to go back to, or the image has the page */
+	g->reset_t = ++g->time;
+	g->reset_image = n->image_good_t;
+	g->reset_page = m->page;
+	g->reset_owner = g->last_writer[m->page];
+	for (uint32_t p = 0; p < n->npages; p++) {
+		g->last_write[p] = g->reset_t;
+		g->last_writer[p] = DSM_NOBODY;
+	}
+	if (g->held) {
+		g->n_revoked++;  /* its CommitReq now gets CommitReject */
+		g->held = false;
+	}
+	g->reset_sends = DSM_RESET_SENDS;
+	mgr_send_reset(n);
+	mgr_try_grant(n);
+}
+
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (!n->mgr.active)
@@ -246,6 +285,7 @@ void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_TOKEN_RETURN: mgr_on_return(n, m); break;
 	case DSM_MSG_COMMIT_REQ:   mgr_on_commit_req(n, m); break;
 	case DSM_MSG_RECOVER_REQ:  mgr_on_recover_req(n, m); break;
+	case DSM_MSG_LOST:         mgr_on_lost(n, m); break;
 	case DSM_MSG_TOKEN_KEEP:
 		if (n->mgr.held && n->mgr.holder == m->src && n->mgr.grant == m->grant)
 			n->mgr.lease_end = dsm_now(n) + DSM_LEASE_TICKS;
@@ -265,6 +305,8 @@ void dsm_mgr_tick(struct dsm_node *n)
 		g->n_revoked++;
 		mgr_release(n);
 	}
+	if (g->reset_sends > 0 && now >= g->next_reset)
+		mgr_send_reset(n);
 	if (now >= g->next_beacon) {
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time};
 		dsm_send(n, FRAME_NODE_ALL, &b);

@@ -13,6 +13,7 @@ static const uint8_t msg_fixed_len[DSM_MSG_LAST - DSM_MSG_PAGE_REQ] = {
 	DSM_PL_TOKEN_KEEP, DSM_PL_COMMIT, DSM_PL_COMMIT_ACK, DSM_PL_COMMIT_REJECT,
 	DSM_PL_TOKEN_RETURN, DSM_PL_RECOVER_REQ, DSM_PL_RECOVER_ACK, DSM_PL_BEACON,
 	DSM_PL_RESTORE_REQ, DSM_PL_RESTORE_ACK, DSM_PL_CKPT_ASK, DSM_PL_CKPT_DONE,
+	DSM_PL_LOST, DSM_PL_RESET,
 };
 
 /* Bytes of variable body for this message, from its count. */
@@ -46,6 +47,11 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 	case DSM_MSG_RESTORE_REQ:
 	case DSM_MSG_CKPT_ASK:
 		frame_put32(p, m->id); break;
+	case DSM_MSG_LOST:
+		frame_put32(p, m->page); break;
+	case DSM_MSG_RESET:
+		frame_put64(p, m->t); frame_put64(p + 8, m->v); frame_put32(p + 16, m->page);
+		frame_put16(p + 20, m->node); break;
 	case DSM_MSG_TOKEN_KEEP:
 	case DSM_MSG_COMMIT_REJECT:
 		frame_put32(p, m->grant); break;
@@ -113,6 +119,11 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 	case DSM_MSG_RESTORE_REQ:
 	case DSM_MSG_CKPT_ASK:
 		m->id = frame_get32(p); break;
+	case DSM_MSG_LOST:
+		m->page = frame_get32(p); break;
+	case DSM_MSG_RESET:
+		m->t = frame_get64(p); m->v = frame_get64(p + 8); m->page = frame_get32(p + 16);
+		m->node = frame_get16(p + 20); break;
 	case DSM_MSG_RESTORE_ACK:
 	case DSM_MSG_CKPT_DONE:
 		m->id = frame_get32(p); m->t = frame_get64(p + 4); m->page = frame_get32(p + 12);

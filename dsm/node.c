@@ -97,6 +97,7 @@ static void node_restore_heap(struct dsm_node *n, uint64_t t)
 	dsm_mgr_restore(n, t);
 	n->restored = true;
 	n->restored_t = t;
+	n->image_good_t = t;
 }
 
 static void node_on_restore_ack(struct dsm_node *n, const struct dsm_msg *m)
@@ -120,7 +121,8 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	if (n->cfg.part_pages == 0 || n->cfg.part_pages > DSM_PART_PAGES_MAX)
 		n->cfg.part_pages = DSM_PART_PAGES_MAX;
 	DSM_ASSERT(n, cfg->id < DSM_NODES_MAX);
-	DSM_ASSERT(n, !cfg->pageserver || (env->ps_begin && env->ps_save && env->ps_commit));
+	DSM_ASSERT(n, !cfg->pageserver ||
+		      (env->ps_begin && env->ps_save && env->ps_commit && env->ps_read));
 	n->seq = env->random(env_ctx);
 	n->txn.seq = env->random(env_ctx);
 	n->ps.active = cfg->pageserver && !cfg->manager;
@@ -191,6 +193,7 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_RESTORE_REQ:
 	case DSM_MSG_CKPT_ASK:
 	case DSM_MSG_CKPT_DONE:     dsm_ps_on_msg(n, m); break;
+	case DSM_MSG_RESET:         dsm_gtime_on_reset(n, m); break;
 	case DSM_MSG_TOKEN_GRANT:
 		if (n->ps.active)
 			dsm_ps_on_msg(n, m);

@@ -205,8 +205,12 @@ enum dsm_msg_type {
 	DSM_MSG_RESTORE_ACK,   /* 7.2 */
 	DSM_MSG_CKPT_ASK,      /* 8.1 */
 	DSM_MSG_CKPT_DONE,     /* 8.6 */
+	DSM_MSG_LOST,          /* 9.1 */
+	DSM_MSG_RESET,         /* 9.2 */
 	DSM_MSG_LAST
 };
+
+#define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */
 
 /* One decoded message: the fields each type uses (see the table above). */
 struct dsm_msg {
@@ -247,7 +251,9 @@ enum {
 	DSM_PL_RESTORE_REQ = 4,
 	DSM_PL_RESTORE_ACK = 17,
 	DSM_PL_CKPT_ASK = 4,
-	DSM_PL_CKPT_DONE = 17
+	DSM_PL_CKPT_DONE = 17,
+	DSM_PL_LOST = 4,
+	DSM_PL_RESET = 22
 };
 
 _Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");

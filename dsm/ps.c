@@ -278,9 +278,12 @@ static void ps_on_ask(struct dsm_node *n, const struct dsm_msg *m)
 		s->again = true;
 }
 
-/* Every node: remember the newest CkptDone (for `checkpoint` waiting on it). */
+/* Every node: remember the newest CkptDone (for `checkpoint` waiting on it)
+ * and the newest good checkpoint (the manager resets the heap to it, 9). */
 static void ps_on_done(struct dsm_node *n, const struct dsm_msg *m)
 {
+	if (m->flags == DSM_PS_OK && m->t > n->image_good_t)
+		n->image_good_t = m->t;
 	if (n->ckpt.any && m->t < n->ckpt.t)
 		return;
 	n->ckpt.any = true;
@@ -355,4 +358,36 @@ void dsm_ps_tick(struct dsm_node *n)
 		s->next_send = now + DSM_KEEP_TICKS;
 	}
 	dsm_ps_progress(n);
+}
+
+/* 9.3 on the PageServer: every page not written since the reset at t becomes
+ * its image's copy again, an orphan, its version exact. */
+void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
+{
+	struct dsm_ps *s = &n->ps;
+	uint64_t v;
+	for (uint32_t p = 0; p < n->npages; p++) {
+		struct dsm_page *pg = &n->page[p];
+		if (pg->known > t)
+			continue;       /* written after the reset: it has an owner */
+		int r = n->env->ps_read(n->env_ctx, p, n->scratch, &v);
+		if (r < 0) {
+			dsm_page_drop(n, p);
+			s->n_reload_errors++;
+			continue;
+		}
+		if (r > 0) {
+			memset(n->scratch, 0, DSM_PAGE_SIZE);
+			v = 0;
+		}
+		if (pg->state == DSM_ABSENT)
+			n->env->page_map(n->env_ctx, p);
+		n->env->page_copy(n->env_ctx, p, DSM_COPY_IN, n->scratch);
+		pg->state = DSM_REPLICA;
+		pg->version = v;
+		pg->known = v;
+		s->saved[p] = v;
+		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
+	}
+	s->image_t = image_t;
 }

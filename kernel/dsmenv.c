@@ -157,12 +157,19 @@ static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
 	return psnode_commit(t, npages, full);
 }
 
+static int env_ps_read(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v)
+{
+	(void)ctx;
+	return psnode_read(page, buf, v);
+}
+
 static const struct dsm_env kernel_env = {
 	.send = env_send, .now = env_now, .random = env_random,
 	.page_map = env_page_map, .page_unmap = env_page_unmap,
 	.page_protect = env_page_protect, .page_copy = env_page_copy,
 	.wake = env_wake, .panic = env_panic, .observe = 0,
 	.ps_begin = env_ps_begin, .ps_save = env_ps_save, .ps_commit = env_ps_commit,
+	.ps_read = env_ps_read,
 };
 
 /* --- boot, receive queue, poll ----------------------------------------- */

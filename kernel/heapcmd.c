@@ -192,7 +192,7 @@ int heapcmd_heap(int argc, char **argv)
 int heapcmd_txstat(int argc, char **argv)
 {
 	static const char *const cause[TXN_NCAUSES] = {
-		"conflict", "stale", "recovery", "lost_race", "local",
+		"conflict", "stale", "recovery", "lost_race", "local", "reset",
 	};
 	const struct txrun_stats *r = txrun_stats();
 	const struct txn *x = &dsmenv_node()->txn;
@@ -207,7 +207,11 @@ int heapcmd_txstat(int argc, char **argv)
 		kprintf("aborts_%s %u\n", cause[c], x->n_cause[c]);
 	kprintf("irq_aborts %u\nstarving %u\ntoken_yields %u\nundo_runs %u\n", r->irq_aborts,
 		x->n_starving, x->n_yields, r->undo_runs);
-	kprintf("gtime %llu\n", dsmenv_node()->gtime);
+	kprintf("gtime %llu\nresets %u\n", dsmenv_node()->gtime, dsmenv_node()->resets);
+	if (dsmenv_node()->resets)
+		kprintf("last_reset at gtime %llu to the checkpoint of gtime %llu (page %u lost)\n",
+			dsmenv_node()->reset_t, dsmenv_node()->reset_image_t,
+			dsmenv_node()->reset_page);
 	lat_print("commit_us", r->lat_us, TXRUN_LAT_SAMPLES, r->lat_n);
 	return 0;
 }

@@ -69,8 +69,19 @@ int pscmd_pageserver(int argc, char **argv)
 		kprintf("pageserver: test: the next checkpoint stops after %u sectors\n", sectors);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "page")) {
+		uint32_t pg;
+		if (shell_number(argv[2], n->npages ? n->npages - 1u : 0u, &pg) < 0)
+			return shell_error("pageserver: page must be 0..%u", n->npages - 1u);
+		kprintf("page %u state %u version %llu known %llu saved %llu orphan %u\n", pg,
+			n->page[pg].state, n->page[pg].version, n->page[pg].known, s->saved[pg],
+			(s->orphan[pg / 8u] >> (pg % 8u)) & 1u);
+		kprintf("node gtime %llu seen %llu recovering %u reloads_failed %u\n", n->gtime,
+			n->seen, n->recovering, s->n_reload_errors);
+		return 0;
+	}
 	if (argc != 1)
-		return shell_error("usage: pageserver [die <sectors>]");
+		return shell_error("usage: pageserver [die <sectors> | page <n>]");
 	kprintf("disk %s\nimage_gtime %llu\nloaded_pages %u\nbad_checkpoints_at_boot %u\n",
 		psnode_usable() ? "ok" : "unusable", s->image_t, p->loaded_pages, p->bad_ckpts);
 	kprintf("checkpoints %u\nfailed %u\npages_written %u\n", s->n_ckpts, s->n_failed,

@@ -35,19 +35,22 @@ static struct ps_page staged[DSMENV_HEAP_PAGES];
 static uint32_t nstage;
 static uint64_t ckpt_t0;
 static int usable;
+static int idx_stale;           /* checkpoints written since the last scan */
 static uint32_t die_after;      /* test: stop dead after this many sectors (0: off) */
 static uint64_t written;        /* sectors written in this checkpoint */
 static struct psnode_stats st;
 
-static enum ata_mode dev_mode(void)
+/* DMA when the controller has it and the buffer suits it (2-byte aligned:
+ * the core's own buffers need not be), else PIO. */
+static enum ata_mode dev_mode(const void *buf)
 {
-	return ata_info()->dma ? ATA_DMA : ATA_PIO;
+	return ata_info()->dma && !((uint32_t)buf & 1u) ? ATA_DMA : ATA_PIO;
 }
 
 static int dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
 	(void)ctx;
-	return ata_read(lba, count, buf, dev_mode());
+	return ata_read(lba, count, buf, dev_mode(buf));
 }
 
 /* The test knob (psnode_die_after): a PageServer that dies mid-write. */
@@ -66,7 +69,7 @@ static int dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 {
 	(void)ctx;
 	die_check(count);
-	return ata_write(lba, count, buf, dev_mode());
+	return ata_write(lba, count, buf, dev_mode(buf));
 }
 
 static int dev_flush(void *ctx)
@@ -212,11 +215,34 @@ int psnode_commit(uint64_t t, uint32_t npages, bool full)
 		return -1;
 	}
 	st.ckpts++;
+	idx_stale = 1;
 	st.last_us = us;
 	st.last_bytes = (uint64_t)nstage * PS_PAGE_SIZE;
 	kprintf("pageserver: checkpoint at gtime %llu: %u pages (%s), %llu KB in %llu us\n", t,
 		nstage, full ? "full" : "incremental", st.last_bytes / 1024u, us);
 	return 0;
+}
+
+/* The newest good checkpoint's copy of a page (a reset reloads them all). */
+int psnode_read(uint32_t page, uint8_t *buf, uint64_t *v)
+{
+	int r;
+
+	if (!usable)
+		return -1;
+	if (idx_stale) {
+		if ((r = ps_scan(&img, &idx, 0)) < 0) {
+			kprintf("pageserver: error: rescanning the disk: %s\n", ps_strerror(r));
+			return -1;
+		}
+		idx_stale = 0;
+	}
+	if (page >= DSMENV_HEAP_PAGES || idx_e[page].block == 0)
+		return 1;
+	r = ps_read_page(&img, &idx, page, buf, v);
+	if (r < 0)
+		kprintf("pageserver: error: page %u of the image: %s\n", page, ps_strerror(r));
+	return r < 0 ? -1 : 0;
 }
 
 void psnode_die_after(uint32_t sectors)

@@ -26,6 +26,7 @@ int psnode_begin(uint64_t t);
 int psnode_save(uint32_t page, uint64_t v, const uint8_t *data);
 int psnode_commit(uint64_t t, uint32_t npages, bool full);
 int psnode_usable(void);
+int psnode_read(uint32_t page, uint8_t *buf, uint64_t *v);
 /* Test only: in the next checkpoints, stop dead (interrupts off, halted)
  * once this many sectors were written; 0 disarms. */
 void psnode_die_after(uint32_t sectors);

@@ -57,9 +57,23 @@ void sched_init(void)
 		tasks[i].next = time_ticks + tasks[i].period_ticks;
 }
 
+/* A reset (dsm/proto.h, 9) is never silent: one console line each. */
+static void reset_report(void)
+{
+	static uint32_t told;
+	const struct dsm_node *n = dsmenv_node();
+
+	if (!dsmenv_on() || n->resets == told)
+		return;
+	told = n->resets;
+	shell_notice("heap: reset to the checkpoint of gtime %llu at gtime %llu: page %u was "
+		     "lost with its owner", n->reset_image_t, n->reset_t, n->reset_page);
+}
+
 /* Run every due task once; a node with no heap (yet) runs nothing. */
 void sched_poll(void)
 {
+	reset_report();
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
 	    dsmenv_node()->ps.active)
 		return;                 /* the PageServer runs no transactions */

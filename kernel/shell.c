@@ -229,6 +229,20 @@ static void prompt(void)
 	kprintf("plurix:%u> ", kernel_cmdline.node);
 }
 
+/* Between commands only: a line of news on a line of its own, then the
+ * prompt again (what was typed so far stays in the line buffer). */
+void shell_notice(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("\n%s\n", buf);
+	prompt();
+}
+
 void shell_run(void)
 {
 	static char line[SHELL_LINE_MAX];

@@ -12,6 +12,8 @@
 void shell_run(void) __attribute__((noreturn));
 /* Record why the command failed; returns -1 for `return shell_error(...)`. */
 int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Between commands: print one line of news on its own line, then the prompt. */
+void shell_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a decimal number 0..max (no sign); 0, or -1 if it is not one. */
 int shell_number(const char *s, uint32_t max, uint32_t *out);
 

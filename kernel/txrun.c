@@ -224,6 +224,22 @@ static int txn_attempt(void (*body)(void *), void *arg)
 	return attempt_result(n);
 }
 
+/* A page nobody served may have been lost with its owner: the manager then
+ * resets the heap to the last checkpoint (dsm/proto.h, 9) a moment later.
+ * 1 if that happened (run the unit of work again, on the restored heap). */
+static int reset_followed(uint32_t resets_before)
+{
+	uint32_t start = time_ticks;
+
+	while (time_ticks - start < TXRUN_RESET_WAIT_TICKS) {
+		dsmenv_poll();
+		if (dsmenv_node()->resets != resets_before)
+			return 1;
+		kernel_idle();
+	}
+	return 0;
+}
+
 int txrun(void (*body)(void *arg), void *arg)
 {
 	struct dsm_node *n = dsmenv_node();
@@ -240,7 +256,10 @@ int txrun(void (*body)(void *arg), void *arg)
 		return TXN_ESTATE;              /* an earlier commit is still undecided */
 	st.txns++;
 	for (uint32_t i = 0; i < TXRUN_RETRIES_MAX; i++) {
+		uint32_t resets = n->resets;
 		r = txn_attempt(body, arg);
+		if (r == DSM_EUNAVAIL && reset_followed(resets))
+			r = 0;                  /* the heap went back: run it again */
 		st.last_retries = i;
 		if (i > st.max_retries)
 			st.max_retries = i;

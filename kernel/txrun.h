@@ -28,6 +28,7 @@
 #define TXRUN_UNDO_MAX     8u     /* undo hooks one attempt may register */
 #define TXRUN_RUNS_MAX     8u     /* body runs of one attempt (starving yields) */
 #define TXRUN_LAT_SAMPLES  64u    /* commit latencies kept for txstat */
+#define TXRUN_RESET_WAIT_TICKS 100u /* after an unavailable page, wait this long for a reset */
 
 struct txrun_stats {
 	uint32_t txns;          /* units of work run */

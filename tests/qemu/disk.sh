@@ -11,6 +11,9 @@
 #   atapi    a CD-ROM as primary master is not taken for a disk
 #   lba48    200 GB sparse disk: `disktest ... end` goes through the LBA48
 #            commands, DMA and PIO; the data lands at the end of the host file
+#   ioerror  QEMU's blkdebug fails one request once: `disktest` ends with a device
+#            error naming the Status and Error registers, `disk` counts it, the
+#            next `disktest` passes
 #   psimage  the host tool: format, checkpoints, a flipped bit (fallback, exit 1),
 #            truncated, garbage and missing files (exit 2)
 #
@@ -36,9 +39,10 @@ stop_all() {
 	rm -rf "$TMP"
 }
 trap stop_all EXIT
+[[ -n ${KEEP:-} ]] && trap - EXIT
 
-# start N APPEND [QEMU-ARGS...]: node N with console $TMP/N.{in,out}, the log in
-# $TMP/N.log and QEMU's exit status in $TMP/N.rc.
+# start N APPEND [QEMU-ARGS...]: node N with console $TMP/N.{in,out}, what it
+# printed in $TMP/N.raw (log N: without the CRs) and QEMU's exit status in $TMP/N.rc.
 start() {
 	local n=$1 append=$2
 	shift 2
@@ -50,19 +54,23 @@ start() {
 			>"$TMP/$n.qemu" 2>&1
 		echo $? >"$TMP/$n.rc"
 	} &
-	tr -d '\r' <"$TMP/$n.out" >"$TMP/$n.log" &
+	cat "$TMP/$n.out" >"$TMP/$n.raw" &
 	exec {fd}>"$TMP/$n.in"
 	printf -v "console_$n" '%s' "$fd"
+}
+
+log() {
+	tr -d '\r' <"$TMP/$1.raw" 2>/dev/null
 }
 
 # seen N REGEX [SECONDS]: the console log matches REGEX (grep -E) in time.
 seen() {
 	local t
 	for ((t = 0; t < ${3:-60} * 5; t++)); do
-		grep -qE "$2" "$TMP/$1.log" && return 0
+		log "$1" | grep -qE "$2" && return 0
 		sleep 0.2
 	done
-	why="no /$2/ from node $1 (last line: $(tail -n 1 "$TMP/$1.log"))"
+	why="no /$2/ from node $1 (last line: $(log "$1" | tail -n 1))"
 	return 1
 }
 
@@ -70,10 +78,10 @@ seen() {
 # output (after the echo) is left in $TMP/N.out.txt.
 do_cmd() {
 	local fdv="console_$1" from t
-	from=$(($(wc -l <"$TMP/$1.log") + 1))
+	from=$(($(log "$1" | wc -l) + 1))
 	printf '%s\r' "$2" >&"${!fdv}"
 	for ((t = 0; t < 600; t++)); do
-		sed -n "$((from + 1)),\$p" "$TMP/$1.log" >"$TMP/$1.out.txt"
+		log "$1" | sed -n "$((from + 1)),\$p" >"$TMP/$1.out.txt"
 		grep -qE '^(ok|error: .*)$' "$TMP/$1.out.txt" && return 0
 		sleep 0.2
 	done
@@ -171,6 +179,19 @@ case_lba48() {
 	{ [[ -n $why ]] || why="no data at the end of the 200 GB image"; return 1; }
 }
 
+case_ioerror() {
+	truncate -s 16M "$TMP/e.img"
+	printf '%s\n' '[inject-error]' 'errno = "5"' 'sector = "1000"' 'once = "on"' >"$TMP/bd.conf"
+	start e 'node=0 role=master cluster=1 test=1' \
+		-drive "file=blkdebug:$TMP/bd.conf:$TMP/e.img,format=raw,if=ide,index=0,rerror=report,werror=report" &&
+	seen e "$PROMPT" &&
+	expect e 'disktest 1' \
+		'^error: disktest: (write|read): device error \(status 0x[0-9a-f]{2} error 0x04: ABRT' &&
+	expect e disk '^errors 1$' '^timeouts 0$' '^last_error 0x04$' &&
+	expect e 'disktest 1' '^verify 2048 sectors from 0 ok$' '^ok$' &&
+	off e
+}
+
 # ps RC ARGS...: psimage must exit RC; its output is in $TMP/ps.txt.
 ps() {
 	local want=$1 rc
@@ -200,7 +221,7 @@ case_psimage() {
 }
 
 cases=("$@")
-[[ ${#cases[@]} -eq 0 ]] && cases=(disk nodisk atapi lba48 psimage)
+[[ ${#cases[@]} -eq 0 ]] && cases=(disk nodisk atapi lba48 ioerror psimage)
 for c in "${cases[@]}"; do
 	why=""
 	if "case_$c"; then

@@ -372,3 +372,47 @@ TEST(mm_fsmon_finds_and_separates_objects)
 	CHECK(mm_word_load(&t->mm[0], r, VALUE, &v) == MM_OK && v == 2);
 	t_done(t);
 }
+
+static void bind_n(struct t_ctx *t, int node, char c, uint32_t i, uint32_t obj)
+{
+	char name[8] = {c, (char)('a' + i / 26), (char)('a' + i % 26), 0};
+	CHECK(obj == 0 ? mm_dir_unbind(&t->mm[node], name) == MM_OK
+		       : mm_dir_bind(&t->mm[node], name, obj) == MM_OK);
+}
+
+TEST(mm_free_returns_memory_to_its_owner)
+{
+	struct t_ctx *t = t_setup(1);
+	REQUIRE(t);
+	uint32_t big[40], n = 0, again, a = t_new(t, 1, 1), b;
+	struct mm_gc_result res;
+	for (; n < 40 && mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &big[n]) == MM_OK; n++)
+		bind_n(t, 1, 'b', n, big[n]);
+	REQUIRE(n > 2 && n < 40);
+	bind_n(t, 1, 'a', 0, a);
+	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.live == n + 1 && res.freed == 0);
+	bind_n(t, 2, 'b', 0, 0);                        /* node 2 drops big[0] */
+	CHECK(mm_gc(&t->mm[2], 100, &res) == MM_OK && res.freed == 1);  /* to node 1's inbox */
+	CHECK(mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &again) == MM_ENOMEM);
+	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);  /* the owner drains */
+	CHECK(mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &again) == MM_OK);
+	CHECK(again == big[0]);
+	/* a small block freed by its owner is reused at once; freed by another
+	 * node, after the owner's next GC */
+	bind_n(t, 1, 'a', 0, 0);
+	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.freed == 2);   /* a, and again */
+	CHECK((b = t_new(t, 1, 2)) == a);
+	bind_n(t, 1, 'a', 0, b);
+	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.live == 1);
+	bind_n(t, 0, 'a', 0, 0);
+	CHECK(mm_gc(&t->mm[0], 100, &res) == MM_OK && res.freed == 1);
+	uint32_t c = t_new(t, 1, 3);
+	CHECK(c != b);
+	bind_n(t, 1, 'c', 0, c);
+	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);
+	CHECK(t_new(t, 1, 4) == b);
+	CHECK(mm_free(&t->mm[0], t->node_t) == MM_EPINNED);
+	uint32_t nobj;
+	CHECK(mm_verify(&t->mm[0], &nobj) == MM_OK);
+	t_done(t);
+}
