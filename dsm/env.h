@@ -73,11 +73,13 @@ struct dsm_env {
 	void (*panic)(void *ctx, const char *file, int line, const char *expr);
 	void (*observe)(void *ctx, const struct dsm_obs_event *ev);
 	/* PageServer only (NULL elsewhere): begin checkpoint t (1: the disk wants
-	 * it full, every page; 0: incremental), stage page `page` at version v,
+	 * it full, every page; 0: incremental), stage page `page` at version v
+	 * (its contents are this node's copy of it: the core keeps that copy
+	 * unchanged until ps_commit, so the environment may write it from there),
 	 * then write the staged pages as checkpoint t (full: they are all the
 	 * pages that are not zero). Each returns < 0 if it could not. */
 	int (*ps_begin)(void *ctx, uint64_t t);
-	int (*ps_save)(void *ctx, uint32_t page, uint64_t v, const uint8_t *data);
+	int (*ps_save)(void *ctx, uint32_t page, uint64_t v);
 	int (*ps_commit)(void *ctx, uint64_t t, uint32_t npages, bool full);
 	/* ... and read back page `page` of the newest good checkpoint on disk into
 	 * buf (0, *v its version; 1: not in the image, a zero page; < 0 error). */

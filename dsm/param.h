@@ -7,7 +7,7 @@
 #define PLURIX_DSM_PARAM_H
 
 #define DSM_PAGE_SIZE        4096u  /* heap page, the unit of ownership */
-#define DSM_PAGES_MAX        4096u  /* heap pages (16 MB); one RecoverAck bitmap frame */
+#define DSM_PAGES_MAX        11264u /* heap pages (44 MB); one RecoverAck bitmap frame */
 #define DSM_NODES_MAX        16u    /* node ids 0..DSM_NODES_MAX-1 */
 #define DSM_WSET_MAX         32u    /* pages one transaction may write (shadows) */
 #define DSM_RSET_MAX         128u   /* pages one transaction may touch in all */

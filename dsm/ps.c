@@ -187,12 +187,14 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 		ps_start(n);
 }
 
-/* Stage page p from our current copy. False if the environment refused. */
+/* Stage page p from our current copy, which stays as it is until ps_commit:
+ * no commit can drop it while we hold the token, and anything that could
+ * (a recovery, a reset) moves our time past the grant's, which fails the
+ * checkpoint before it is committed. False if the environment refused. */
 static bool ps_stage(struct dsm_node *n, uint32_t p)
 {
 	struct dsm_ps *s = &n->ps;
-	n->env->page_copy(n->env_ctx, p, DSM_COPY_OUT, n->scratch);
-	if (n->env->ps_save(n->env_ctx, p, n->page[p].version, n->scratch) < 0)
+	if (n->env->ps_save(n->env_ctx, p, n->page[p].version) < 0)
 		return false;
 	s->pend[s->npend] = p;
 	s->pend_v[s->npend] = n->page[p].version;

@@ -145,10 +145,10 @@ static int env_ps_begin(void *ctx, uint64_t t)
 	return psnode_begin(t);
 }
 
-static int env_ps_save(void *ctx, uint32_t page, uint64_t v, const uint8_t *data)
+static int env_ps_save(void *ctx, uint32_t page, uint64_t v)
 {
 	(void)ctx;
-	return psnode_save(page, v, data);
+	return psnode_save(page, v, env_frame(page));
 }
 
 static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
@@ -179,7 +179,7 @@ static const struct dsm_env kernel_env = {
 static int heap_reserve(void)
 {
 	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p++) {
-		frame_of[p] = kalloc();
+		frame_of[p] = kalloc_dirty();   /* page_map zeroes it when it is used */
 		if (!frame_of[p])
 			return -1;
 		if (p % 1024u == 0) {

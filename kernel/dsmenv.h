@@ -18,7 +18,7 @@
 
 #include "kernel/cmdline.h"
 
-#define DSMENV_HEAP_PAGES  1024u   /* heap pages (4 MiB), a frame each, from boot */
+#define DSMENV_HEAP_PAGES  11264u  /* heap pages (44 MiB, DSM_PAGES_MAX), a frame each, from boot */
 #define DSMENV_RXQ         256u    /* DSM frames queued between interrupt and core */
 #define DSMENV_WAIT_TICKS  3000u   /* longest wait for a page, a token or a decision */
 #define DSMENV_LAT_SAMPLES 64u     /* remote fault latencies kept for `heap` */

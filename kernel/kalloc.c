@@ -72,7 +72,8 @@ int kalloc_init(const struct multiboot_info *mbi)
 	return -1;
 }
 
-void *kalloc_contig(uint32_t n)
+/* n contiguous frames, marked used; not zeroed. */
+static void *frames_take(uint32_t n)
 {
 	uint32_t run = 0;
 
@@ -87,16 +88,29 @@ void *kalloc_contig(uint32_t n)
 				bit_set(j);
 			nfree -= n;
 			next_hint = f + 1;
-			memset((void *)(first * PGSIZE), 0, n * PGSIZE);
 			return (void *)(first * PGSIZE);
 		}
 	}
 	return NULL;
 }
 
+void *kalloc_contig(uint32_t n)
+{
+	void *p = frames_take(n);
+
+	if (p)
+		memset(p, 0, n * PGSIZE);
+	return p;
+}
+
 void *kalloc(void)
 {
 	return kalloc_contig(1);
+}
+
+void *kalloc_dirty(void)
+{
+	return frames_take(1);
 }
 
 void kfree(void *frame)

@@ -16,6 +16,7 @@ struct multiboot_info;
 int kalloc_init(const struct multiboot_info *mbi);
 void *kalloc(void);                 /* one zeroed frame, or NULL */
 void *kalloc_contig(uint32_t n);    /* n physically contiguous zeroed frames */
+void *kalloc_dirty(void);           /* one frame, not zeroed (its user fills it) */
 void kfree(void *frame);
 uint32_t kalloc_free_frames(void);
 uint32_t kalloc_ram_top(void);      /* end of the highest usable local RAM */

@@ -1,8 +1,9 @@
 /*
  * psnode.c: the PageServer role on this kernel (dsm/proto.h, 7 and 8). Owns
  * the disk as a struct ps_dev over drivers/ata.c, the image state of
- * pageserver/image.c, the restore index, and the local frames a checkpoint
- * is staged in. The protocol core decides what goes into a checkpoint; this
+ * pageserver/image.c, the restore index, and the list of pages a checkpoint
+ * stages (written from the node's own heap frames, which the core keeps
+ * unchanged until the commit: no copy). The protocol core decides what goes into a checkpoint; this
  * file only moves pages between it and the disk:
  *
  *   boot     open the disk (a blank one is formatted; a foreign or damaged
@@ -19,7 +20,6 @@
 #include "dsm/dsm.h"
 #include "drivers/ata.h"
 #include "kernel/dsmenv.h"
-#include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/psnode.h"
 #include "kernel/time.h"
@@ -30,7 +30,6 @@ static struct ps_image img;
 static struct ps_index idx;
 static struct ps_index_entry idx_e[DSMENV_HEAP_PAGES];
 static struct ps_dev dev;
-static uint8_t *stage[DSMENV_HEAP_PAGES];
 static struct ps_page staged[DSMENV_HEAP_PAGES];
 static uint32_t nstage;
 static uint64_t ckpt_t0;
@@ -140,14 +139,6 @@ static int image_load(struct dsm_node *n)
 	return 0;
 }
 
-static int stage_alloc(void)
-{
-	for (uint32_t i = 0; i < DSMENV_HEAP_PAGES; i++)
-		if (!stage[i] && !(stage[i] = kalloc()))
-			return -1;
-	return 0;
-}
-
 void psnode_boot(struct dsm_node *n, uint16_t cluster)
 {
 	struct ps_scan_cb cb = { .ckpt = scan_line };
@@ -160,11 +151,8 @@ void psnode_boot(struct dsm_node *n, uint16_t cluster)
 		kprintf("pageserver: error: no disk; no checkpoints\n");
 		return;
 	}
-	if (stage_alloc() < 0 || disk_open(cluster) < 0) {
-		if (stage[0] && !stage[DSMENV_HEAP_PAGES - 1])
-			kprintf("pageserver: error: out of frames to stage checkpoints\n");
+	if (disk_open(cluster) < 0)
 		return;
-	}
 	r = ps_scan(&img, &idx, &cb);
 	usable = 1;
 	if (r == PS_ENOCKPT)
@@ -194,8 +182,7 @@ int psnode_save(uint32_t page, uint64_t v, const uint8_t *data)
 {
 	if (!usable || nstage == DSMENV_HEAP_PAGES)
 		return -1;
-	memcpy(stage[nstage], data, PS_PAGE_SIZE);
-	staged[nstage] = (struct ps_page){ .page = page, .version = v, .data = stage[nstage] };
+	staged[nstage] = (struct ps_page){ .page = page, .version = v, .data = data };
 	nstage++;
 	return 0;
 }
