@@ -24,6 +24,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/psnode.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
@@ -186,6 +187,10 @@ static int disktest_args(int argc, char **argv, struct phase *p)
 	}
 	if (!ata_present())
 		return disk_error("disktest", ATA_ENODEV);
+	if (kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER &&
+	    (!end || p->mb > psnode_scratch_mb()))
+		return shell_error("disktest: this disk holds the PageServer's image; only its last "
+				   "%u MB are free to test (disktest <MB> end)", psnode_scratch_mb());
 	if ((uint64_t)p->mb * SECTORS_PER_MB > d->sectors)
 		return shell_error("disktest: disk too small: %u MB asked, the disk has %llu MB",
 				   p->mb, d->sectors / SECTORS_PER_MB);

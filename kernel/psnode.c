@@ -146,6 +146,8 @@ void psnode_boot(struct dsm_node *n, uint16_t cluster)
 
 	dev = (struct ps_dev){ .read = dev_read, .write = dev_write, .flush = dev_flush,
 			       .sectors = ata_present() ? ata_info()->sectors : 0 };
+	if (dev.sectors >= 2u * PSNODE_SCRATCH_SECTORS)
+		dev.sectors -= PSNODE_SCRATCH_SECTORS;  /* the tail is disktest's */
 	idx = (struct ps_index){ .e = idx_e, .cap = DSMENV_HEAP_PAGES };
 	if (!ata_present()) {
 		kprintf("pageserver: error: no disk; no checkpoints\n");
@@ -230,6 +232,12 @@ int psnode_read(uint32_t page, uint8_t *buf, uint64_t *v)
 	if (r < 0)
 		kprintf("pageserver: error: page %u of the image: %s\n", page, ps_strerror(r));
 	return r < 0 ? -1 : 0;
+}
+
+uint32_t psnode_scratch_mb(void)
+{
+	return ata_present() && ata_info()->sectors >= 2u * PSNODE_SCRATCH_SECTORS
+	       ? PSNODE_SCRATCH_SECTORS / 2048u : 0;
 }
 
 void psnode_die_after(uint32_t sectors)

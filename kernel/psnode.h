@@ -27,6 +27,11 @@ int psnode_save(uint32_t page, uint64_t v, const uint8_t *data);
 int psnode_commit(uint64_t t, uint32_t npages, bool full);
 int psnode_usable(void);
 int psnode_read(uint32_t page, uint8_t *buf, uint64_t *v);
+/* The last PSNODE_SCRATCH_SECTORS of a PageServer's disk are never part of
+ * the image: `disktest <MB> end` measures the driver there, next to a live
+ * image. MB of it (0: the disk is too small to spare it). */
+#define PSNODE_SCRATCH_SECTORS (64u * 2048u)
+uint32_t psnode_scratch_mb(void);
 /* Test only: in the next checkpoints, stop dead (interrupts off, halted)
  * once this many sectors were written; 0 disarms. */
 void psnode_die_after(uint32_t sectors);

@@ -38,4 +38,5 @@ bench: all
 	@tools/deps
 	tests/bench/run
 	tests/bench/heap
+	tests/bench/pageserver
 

@@ -4,8 +4,9 @@
 # alone from build/plurix.elf under TCG, its serial console on a FIFO pair; a case
 # reads what the node printed and how QEMU exited (isa-debug-exit: 33 pass).
 #
-#   disk     64 MB IDE disk: the boot line names it, `disk`, `disktest 16` (DMA),
-#            `disktest 4 pio`, bad arguments and a test larger than the disk
+#   disk     a PageServer with a 256 MB IDE disk: the boot line names it, `disk`,
+#            `disktest 16 end` (DMA) and `disktest 4 pio end` in the scratch area,
+#            tests over the PageServer's image refused, bad arguments
 #   nodisk   no drive: `ata: no disk`, quick boot, `disktest 1` and `disk` fail
 #            with error:, the node keeps working (`info`)
 #   atapi    a CD-ROM as primary master is not taken for a disk
@@ -13,7 +14,7 @@
 #            commands, DMA and PIO; the data lands at the end of the host file
 #   ioerror  QEMU's blkdebug fails one request once: `disktest` ends with a device
 #            error naming the Status and Error registers, `disk` counts it, the
-#            next `disktest` passes
+#            next `disktest` passes; a test larger than the disk is refused
 #   psimage  the host tool: format, checkpoints, a flipped bit (fallback, exit 1),
 #            truncated, garbage and missing files (exit 2)
 #
@@ -29,12 +30,14 @@ TMP=$(mktemp -d /tmp/plurix-disk.XXXXXX)
 why=""
 passed=0
 failed=0
+helpers=()      # console readers and QEMU's wrapper shells
 
 stop_all() {
 	local p
 	for p in "$TMP"/*.pid; do
 		[[ -s $p ]] && kill "$(cat "$p")" 2>/dev/null
 	done
+	[[ ${#helpers[@]} -gt 0 ]] && kill "${helpers[@]}" 2>/dev/null
 	wait 2>/dev/null
 	rm -rf "$TMP"
 }
@@ -54,8 +57,10 @@ start() {
 			>"$TMP/$n.qemu" 2>&1
 		echo $? >"$TMP/$n.rc"
 	} &
+	helpers+=($!)
 	cat "$TMP/$n.out" >"$TMP/$n.raw" &
-	exec {fd}>"$TMP/$n.in"
+	helpers+=($!)
+	exec {fd}<>"$TMP/$n.in"         # read-write: never blocks, even if QEMU died
 	printf -v "console_$n" '%s' "$fd"
 }
 
@@ -68,6 +73,10 @@ seen() {
 	local t
 	for ((t = 0; t < ${3:-60} * 5; t++)); do
 		log "$1" | grep -qE "$2" && return 0
+		if [[ -s $TMP/$1.rc ]]; then
+			why="node $1: QEMU exited $(cat "$TMP/$1.rc"): $(head -c 300 "$TMP/$1.qemu")"
+			return 1
+		fi
 		sleep 0.2
 	done
 	why="no /$2/ from node $1 (last line: $(log "$1" | tail -n 1))"
@@ -120,25 +129,29 @@ off() {
 PROMPT='^plurix: node 0 role [a-z]+ cluster 1 ready in [0-9]+ us'
 FIGURES='^(write|read) (dma|pio) [0-9]+ MB in [0-9]+ us: [0-9]+\.[0-9] MB/s, [0-9]+ us per'
 
+# A PageServer's disk holds its image; `disktest ... end` measures the driver in the
+# 64 MB scratch area at the end of the disk (kernel/psnode.h), anything else is refused.
 case_disk() {
-	truncate -s 64M "$TMP/d64.img"
+	local img=$TMP/d256.img
+	truncate -s 256M "$img"
 	start d 'node=0 role=pageserver cluster=1 test=1' \
-		-drive "file=$TMP/d64.img,format=raw,if=ide,index=0" &&
-	seen d '^ata: QEMU HARDDISK 131072 sectors \(64 MB\), DMA$' &&
+		-drive "file=$img,format=raw,if=ide,index=0" &&
+	seen d '^ata: QEMU HARDDISK 524288 sectors \(256 MB\), DMA$' &&
 	seen d "$PROMPT" &&
-	expect d disk '^model QEMU HARDDISK$' '^sectors 131072$' '^dma 1$' '^ok$' &&
-	expect d 'disktest 16' '^write 50% \(8 of 16 MB\)' "$FIGURES" '^read dma 16 MB' \
-		'^verify 32768 sectors from 0 ok$' '^ok$' &&
+	expect d disk '^model QEMU HARDDISK$' '^sectors 524288$' '^dma 1$' '^ok$' &&
+	expect d 'disktest 16 end' '^write 50% \(8 of 16 MB\)' "$FIGURES" '^read dma 16 MB' \
+		'^verify 32768 sectors from 491520 ok$' '^ok$' &&
 	grep -E '^(write|read) dma' "$TMP/d.out.txt" | sed 's/^/  /' &&
-	expect d 'disktest 4 pio' '^write pio 4 MB' '^read pio 4 MB' '^ok$' &&
+	expect d 'disktest 4 pio end' '^write pio 4 MB' '^read pio 4 MB' '^ok$' &&
 	grep -E '^(write|read) pio' "$TMP/d.out.txt" | sed 's/^/  /' &&
-	expect d 'disktest 65' '^error: disktest: disk too small: 65 MB asked, the disk has 64 MB$' &&
+	expect d 'disktest 16' "^error: disktest: this disk holds the PageServer's image" &&
+	expect d 'disktest 65 end' "^error: disktest: this disk holds the PageServer's image" &&
 	expect d 'disktest 0' '^error: usage: disktest' &&
 	expect d 'disktest 1 fast' "^error: disktest: unknown option 'fast'" &&
 	expect d disk '^errors 0$' '^timeouts 0$' '^irqs [1-9][0-9]*$' '^ok$' &&
 	off d &&
-	# the node's pattern is on the host file: not the zeros truncate made
-	[[ $(head -c 1048576 "$TMP/d64.img" | tr -d '\0' | wc -c) -gt 1000000 ]] ||
+	# the node's pattern is in the host file's last 16 MB, not truncate's zeros
+	[[ $(tail -c 16777216 "$img" | tr -d '\0' | wc -c) -gt 16000000 ]] ||
 	{ [[ -n $why ]] || why="the disk image holds no written data"; return 1; }
 }
 
@@ -181,7 +194,8 @@ case_lba48() {
 
 case_ioerror() {
 	truncate -s 16M "$TMP/e.img"
-	printf '%s\n' '[inject-error]' 'errno = "5"' 'sector = "1000"' 'once = "on"' >"$TMP/bd.conf"
+	printf '%s\n' '[inject-error]' 'event = "read_aio"' 'errno = "5"' 'sector = "1000"' \
+		'once = "on"' >"$TMP/bd.conf"
 	start e 'node=0 role=master cluster=1 test=1' \
 		-drive "file=blkdebug:$TMP/bd.conf:$TMP/e.img,format=raw,if=ide,index=0,rerror=report,werror=report" &&
 	seen e "$PROMPT" &&
@@ -189,6 +203,7 @@ case_ioerror() {
 		'^error: disktest: (write|read): device error \(status 0x[0-9a-f]{2} error 0x04: ABRT' &&
 	expect e disk '^errors 1$' '^timeouts 0$' '^last_error 0x04$' &&
 	expect e 'disktest 1' '^verify 2048 sectors from 0 ok$' '^ok$' &&
+	expect e 'disktest 17' '^error: disktest: disk too small: 17 MB asked, the disk has 16 MB$' &&
 	off e
 }
 
