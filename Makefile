@@ -20,6 +20,9 @@ KCFLAGS  := -std=c11 -m32 -ffreestanding -fno-pic -fno-pie -fno-stack-protector 
 .PHONY: all test run bench clean deps
 all:
 
+# Lists such as KERNEL_CORE_SRCS grow in every mk file; prerequisites written $$(...)
+# are expanded once all of them are read (mk/kernel.mk's link rule uses this).
+.SECONDEXPANSION:
 include mk/*.mk
 
 clean:

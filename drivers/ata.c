@@ -132,6 +132,7 @@ static struct ata_stats st;
 static volatile int irq_seen;
 static volatile uint8_t irq_status;     /* Status read by the interrupt */
 static volatile uint8_t irq_bmstatus;   /* BMISX read by the interrupt */
+static volatile uint64_t irq_tsc;       /* when the interrupt came */
 
 static uint64_t deadline_ms(uint32_t ms)
 {
@@ -200,18 +201,29 @@ static void ata_intr(void)
 	if (bmbase)
 		outb(bmbase + BMISX, (bms & BMISX_CAP) | BMISX_INTS);
 	irq_bmstatus = bms;
+	irq_tsc = rdtsc();
 	irq_seen = 1;
 }
 
-/* Sleep in kernel_idle until the interrupt came or the deadline passed. */
+/* Sleep in kernel_idle until the interrupt came or the deadline passed.
+ * kernel_idle cannot re-check irq_seen after its cli, so an interrupt that
+ * lands just before it leaves the CPU halted until the next one (a PIT tick,
+ * <= 10 ms): such waits are counted as late_wakeups. */
 static int ata_wait_irq(uint64_t deadline)
 {
+	int slept = 0;
+
 	for (uint32_t i = 0; i < SPIN_MAX && !irq_seen; i++) {
 		if (rdtsc() > deadline)
 			break;
 		kernel_idle();
+		slept = 1;
 	}
-	return irq_seen ? ATA_OK : ATA_ETIMEOUT;
+	if (!irq_seen)
+		return ATA_ETIMEOUT;
+	if (slept && rdtsc() - irq_tsc > time_tsc_per_ms)
+		st.late_wakeups++;
+	return ATA_OK;
 }
 
 /* Software reset of the channel after a timeout: stop the bus master,

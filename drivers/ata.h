@@ -56,6 +56,8 @@ struct ata_stats {
 	uint32_t errors;        /* requests that failed, timeouts included */
 	uint32_t timeouts;      /* waits that ran out (the channel was reset) */
 	uint32_t irqs;          /* IRQ 14 interrupts taken */
+	uint32_t late_wakeups;  /* waits that woke > 1 ms after their interrupt: it
+				   came before kernel_idle's hlt (the next tick woke it) */
 	uint8_t last_status;    /* Status register of the last failed request */
 	uint8_t last_error;     /* Error register of the last failed request */
 };

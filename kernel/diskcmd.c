@@ -83,6 +83,7 @@ int diskcmd_disk(int argc, char **argv)
 	stat("errors", s->errors);
 	stat("timeouts", s->timeouts);
 	stat("irqs", s->irqs);
+	stat("late_wakeups", s->late_wakeups);
 	kprintf("last_status 0x%02x\nlast_error 0x%02x\n", s->last_status, s->last_error);
 	return 0;
 }

@@ -39,7 +39,8 @@ $(KOBJDIR)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(KASM) -f elf32 -g -F dwarf -o $@ $<
 
-$(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
+# $$(KERNEL_OBJS): expanded after every mk file appended its sources (Makefile).
+$(KERNEL_ELF): $$(KERNEL_OBJS) linker.ld
 	$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(KLIBGCC)
 
 # The ISO: GRUB (BIOS) with one entry per role, serial console on COM1.
@@ -73,4 +74,4 @@ run-kernel: $(KERNEL_ELF)
 	  -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	  -device rtl8139,netdev=n0 -netdev user,id=n0,restrict=on
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))

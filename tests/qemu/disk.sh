@@ -83,15 +83,17 @@ seen() {
 	return 1
 }
 
-# do_cmd N LINE: type LINE, wait for its closing ok/error line; the command's
-# output (after the echo) is left in $TMP/N.out.txt.
+# do_cmd N LINE: type LINE, wait for its closing ok/error line and the prompt
+# after it (so the line is complete); the command's output (after the echo) is
+# left in $TMP/N.out.txt.
 do_cmd() {
 	local fdv="console_$1" from t
 	from=$(($(log "$1" | wc -l) + 1))
 	printf '%s\r' "$2" >&"${!fdv}"
 	for ((t = 0; t < 600; t++)); do
 		log "$1" | sed -n "$((from + 1)),\$p" >"$TMP/$1.out.txt"
-		grep -qE '^(ok|error: .*)$' "$TMP/$1.out.txt" && return 0
+		awk '/^(ok|error: .*)$/ { done = 1; next } done && /^plurix:[0-9]+> / { p = 1 }
+		     END { exit !p }' "$TMP/$1.out.txt" && return 0
 		sleep 0.2
 	done
 	why="'$2' did not finish on node $1"

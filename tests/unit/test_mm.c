@@ -15,12 +15,13 @@
 
 struct t_heap {
 	uint8_t *mem;
+	uint32_t npages;
 	int bad;    /* accesses outside the heap */
 };
 
 static uint8_t *t_at(struct t_heap *h, uint32_t a, uint32_t len)
 {
-	if (a < T_BASE || a - T_BASE + len > T_PAGES * 4096u) {
+	if (a < T_BASE || a - T_BASE + len > h->npages * 4096u) {
 		h->bad++;
 		return NULL;
 	}
@@ -66,6 +67,7 @@ static struct t_ctx *t_setup(uint32_t region_pages)
 {
 	struct t_ctx *t = calloc(1, sizeof(*t));
 	t->heap.mem = calloc(T_PAGES, 4096);
+	t->heap.npages = T_PAGES;
 	for (uint16_t n = 0; n < 3; n++)
 		if (mm_init(&t->mm[n], &t_acc, &t->heap, T_BASE, T_PAGES * 4096u, n, 3) != MM_OK)
 			return NULL;
@@ -415,4 +417,29 @@ TEST(mm_free_returns_memory_to_its_owner)
 	uint32_t nobj;
 	CHECK(mm_verify(&t->mm[0], &nobj) == MM_OK);
 	t_done(t);
+}
+
+TEST(mm_kernel_sized_heap)
+{
+	/* the kernel's heap: 11264 pages at 0x80000000, 16 nodes, 8-page regions */
+	struct t_heap *h = calloc(1, sizeof(*h));
+	struct mm *mm = calloc(1, sizeof(*mm));
+	h->npages = 11264;
+	h->mem = calloc(h->npages, 4096);
+	REQUIRE(mm_init(mm, &t_acc, h, T_BASE, h->npages * 4096u, 5, 16) == MM_OK);
+	CHECK(mm->mgr_pages == 12);
+	REQUIRE(mm_format(mm, 0) == MM_OK);
+	uint32_t offs[1] = {0}, d, o, big, nobj;
+	REQUIRE(mm_desc_create(mm, 16, 1, offs, &d) == MM_OK);
+	for (int i = 0; i < 1000; i++)
+		REQUIRE(mm_alloc(mm, d, 0, MM_RW, &o) == MM_OK);
+	CHECK(mm_alloc(mm, mm_meta_desc(mm), 60000, MM_RW, &big) == MM_OK && big % 4096 == 0);
+	CHECK(mm_alloc(mm, mm_meta_desc(mm), 70000, MM_RW, &big) == MM_ETOOBIG);
+	struct mm_stat st;
+	CHECK(mm_objstat(mm, &st) == MM_OK && st.objects[MM_RW] == 1000 && st.regions == 3);
+	CHECK(mm_verify(mm, &nobj) == MM_OK && nobj == 1000 + 3 + 1 + 1);
+	CHECK(h->bad == 0);
+	free(h->mem);
+	free(h);
+	free(mm);
 }
