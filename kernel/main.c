@@ -96,10 +96,18 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	shell_run();
 }
 
+/* An interrupt that comes while the core runs (dsmenv_poll) may be the one
+ * the caller waits for: if any came, do not halt, let the caller look. */
 void kernel_idle(void)
 {
+	uint32_t irqs = trap_irq_total;
+
 	dsmenv_poll();
 	cli();
+	if (trap_irq_total != irqs) {
+		sti();
+		return;
+	}
 	if (rtl8139_backlog()) {
 		rtl8139_poll();
 		sti();

@@ -33,6 +33,7 @@ extern uint32_t trap_stubs[IDT_N];     /* boot/trap.asm */
 static struct idt_gate idt[IDT_N];
 static trap_irq_fn irq_fns[T_NIRQ];
 uint32_t trap_irq_count[T_NIRQ];
+volatile uint32_t trap_irq_total;
 
 static const char *const exc_names[] = {
 	"divide error", "debug", "nmi", "breakpoint", "overflow",
@@ -93,6 +94,7 @@ void trap_dispatch(struct trapframe *tf)
 	if (pic_spurious(irq))
 		return;
 	trap_irq_count[irq]++;
+	trap_irq_total++;
 	if (irq_fns[irq])
 		irq_fns[irq]();
 	pic_eoi(irq);

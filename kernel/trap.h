@@ -31,5 +31,6 @@ void trap_init(void);
 void trap_irq_register(int irq, trap_irq_fn fn);
 void trap_dispatch(struct trapframe *tf);
 extern uint32_t trap_irq_count[T_NIRQ];
+extern volatile uint32_t trap_irq_total;        /* every IRQ handled, for kernel_idle */
 
 #endif
