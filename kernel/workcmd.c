@@ -468,34 +468,35 @@ static int bulk_run(const char *cmd, void (*body)(void *), struct bulk_arg *x,
 	return 0;
 }
 
-int workcmd_fill(int argc, char **argv)
+/* fill and sum share their front: a page range of the data area. */
+static int bulk_cmd(int argc, char **argv, int fill)
 {
 	static struct bulk_arg x;
+	const char *cmd = fill ? "fill" : "sum";
 	uint32_t first, count;
 	uint64_t sum;
 
-	if (argc != 4)
-		return shell_error("usage: fill <first-page> <pages> <value>");
-	if (heap_ready("fill") < 0 || bulk_range("fill", argv, &first, &count) < 0)
+	if (argc != (fill ? 4 : 3))
+		return shell_error("usage: %s <first-page> <pages>%s", cmd, fill ? " <value>" : "");
+	if (heap_ready(cmd) < 0 || bulk_range(cmd, argv, &first, &count) < 0)
 		return -1;
-	if (shell_number(argv[3], 0xFFFFFFFFu, &x.value) < 0)
+	if (fill && shell_number(argv[3], 0xFFFFFFFFu, &x.value) < 0)
 		return shell_error("fill: bad value '%s'", argv[3]);
 	x.sum = 0;
-	return bulk_run("fill", fill_body, &x, first, count, FILL_TXN_PAGES, &sum);
+	if (bulk_run(cmd, fill ? fill_body : sum_body, &x, first, count,
+		     fill ? FILL_TXN_PAGES : SUM_TXN_PAGES, &sum) < 0)
+		return -1;
+	if (!fill)
+		kprintf("sum %u..%u: 0x%016llx\n", first, first + count - 1u, sum);
+	return 0;
+}
+
+int workcmd_fill(int argc, char **argv)
+{
+	return bulk_cmd(argc, argv, 1);
 }
 
 int workcmd_sum(int argc, char **argv)
 {
-	static struct bulk_arg x;
-	uint32_t first, count;
-	uint64_t sum;
-
-	if (argc != 3)
-		return shell_error("usage: sum <first-page> <pages>");
-	if (heap_ready("sum") < 0 || bulk_range("sum", argv, &first, &count) < 0)
-		return -1;
-	if (bulk_run("sum", sum_body, &x, first, count, SUM_TXN_PAGES, &sum) < 0)
-		return -1;
-	kprintf("sum %u..%u: 0x%016llx\n", first, first + count - 1u, sum);
-	return 0;
+	return bulk_cmd(argc, argv, 0);
 }

@@ -48,15 +48,7 @@ $(KCORE_DIR)/%.o: %.c $(CORE_HDRS)
 	$(KCC) $(KCFLAGS) -c -o $@ $<
 
 core-check: $(KCORE_OBJS)
-	@bad=$$(grep -HnE '^[[:space:]]*#[[:space:]]*include' dsm/*.[ch] txn/*.[ch] | \
-		grep -vE '#[[:space:]]*include[[:space:]]*(<(stdint|stddef|stdbool)\.h>|"(dsm|txn)/[a-z0-9_]+\.h")'); \
-	if [ -n "$$bad" ]; then echo "core-check: forbidden include:"; echo "$$bad"; exit 1; fi
-	@bad=$$(grep -HnwE 'asm|__asm__|__asm' dsm/*.[ch] txn/*.[ch]); \
-	if [ -n "$$bad" ]; then echo "core-check: inline assembly:"; echo "$$bad"; exit 1; fi
-	@ld -m elf_i386 -r -o $(KCORE_DIR)/core.o $(KCORE_OBJS)
-	@undef=$$(nm -u $(KCORE_DIR)/core.o | awk '{print $$2}' | grep -vxE 'memcpy|memset|memcmp'); \
-	if [ -n "$$undef" ]; then echo "core-check: core needs symbols it may not:"; echo "$$undef"; exit 1; fi
-	@echo "core-check: ok ($(words $(KCORE_OBJS)) sources compile with KCFLAGS, freestanding)"
+	@mk/freestanding-check core-check '(dsm|txn)/[a-z0-9_]+' 'dsm/*.[ch] txn/*.[ch]' $(KCORE_OBJS)
 
 # --- simulator -----------------------------------------------------------
 SEED ?= 1

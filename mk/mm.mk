@@ -25,14 +25,6 @@ CORE_SRCS += $(MM_SRCS)
 $(BUILD)/host/unit $(SIM_BIN) $(SIM_BROKEN_BIN): $(MM_SRCS) $(MM_HDRS)
 
 mm-check: $(MM_KOBJS)
-	@bad=$$(grep -HnE '^[[:space:]]*#[[:space:]]*include' mm/*.[ch] | \
-		grep -vE '#[[:space:]]*include[[:space:]]*(<(stdint|stddef|stdbool)\.h>|"mm/[a-z0-9_]+\.h")'); \
-	if [ -n "$$bad" ]; then echo "mm-check: forbidden include:"; echo "$$bad"; exit 1; fi
-	@bad=$$(grep -HnwE 'asm|__asm__|__asm' mm/*.[ch]); \
-	if [ -n "$$bad" ]; then echo "mm-check: inline assembly:"; echo "$$bad"; exit 1; fi
-	@ld -m elf_i386 -r -o $(MM_KDIR)/mm.o $(MM_KOBJS)
-	@undef=$$(nm -u $(MM_KDIR)/mm.o | awk '{print $$2}' | grep -vxE 'memcpy|memset|memcmp'); \
-	if [ -n "$$undef" ]; then echo "mm-check: mm needs symbols it may not:"; echo "$$undef"; exit 1; fi
-	@echo "mm-check: ok ($(words $(MM_KOBJS)) sources compile with KCFLAGS, freestanding)"
+	@mk/freestanding-check mm-check 'mm/[a-z0-9_]+' 'mm/*.[ch]' $(MM_KOBJS)
 
 all: mm-check

@@ -31,15 +31,8 @@ $(PS_KDIR)/%.o: %.c $(PS_HDRS) $(PS_DSM_HDRS)
 	$(KCC) $(KCFLAGS) -c -o $@ $<
 
 ps-check: $(PS_KOBJS)
-	@bad=$$(grep -HnE '^[[:space:]]*#[[:space:]]*include' pageserver/*.[ch] | \
-		grep -vE '#[[:space:]]*include[[:space:]]*(<(stdint|stddef|stdbool)\.h>|"pageserver/[a-z0-9_]+\.h"|"dsm/(frame|lib|param)\.h")'); \
-	if [ -n "$$bad" ]; then echo "ps-check: forbidden include:"; echo "$$bad"; exit 1; fi
-	@bad=$$(grep -HnwE 'asm|__asm__|__asm' pageserver/*.[ch]); \
-	if [ -n "$$bad" ]; then echo "ps-check: inline assembly:"; echo "$$bad"; exit 1; fi
-	@ld -m elf_i386 -r -o $(PS_KDIR)/ps.o $(PS_KOBJS)
-	@undef=$$(nm -u $(PS_KDIR)/ps.o | awk '{print $$2}' | grep -vxE 'memcpy|memset|memcmp'); \
-	if [ -n "$$undef" ]; then echo "ps-check: pageserver/ needs symbols it may not:"; echo "$$undef"; exit 1; fi
-	@echo "ps-check: ok ($(words $(PS_SRCS)) sources compile with KCFLAGS, freestanding)"
+	@mk/freestanding-check ps-check '(pageserver/[a-z0-9_]+|dsm/(frame|lib|param))' \
+		'pageserver/*.[ch]' $(PS_KOBJS)
 
 all: ps-check
 
