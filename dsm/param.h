@@ -11,7 +11,8 @@
 #define DSM_NODES_MAX        16u    /* node ids 0..DSM_NODES_MAX-1 */
 #define DSM_WSET_MAX         32u    /* pages one transaction may write (shadows) */
 #define DSM_RSET_MAX         128u   /* pages one transaction may touch in all */
-#define DSM_SELFQ_MAX        8u     /* frames a node sends to itself per event */
+#define DSM_SELFQ_MAX        40u    /* frames a node sends to itself per event: the
+					* manager's own CommitReq may be DSM_WSET_MAX parts */
 #define DSM_COMMIT_WINDOW    8u     /* commits buffered ahead of the applied time */
 #define DSM_PART_PAGES_MAX   256u   /* page numbers in one Commit/CommitReq frame */
 #define DSM_DATA_CHUNK       1408u  /* page bytes in one PageData frame (3 frames) */
@@ -37,6 +38,7 @@
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");
+_Static_assert(DSM_SELFQ_MAX >= DSM_WSET_MAX + 4u, "a CommitReq of one page a part fits");
 _Static_assert(DSM_NODES_MAX <= 32u, "node masks are 32 bits");
 
 #endif

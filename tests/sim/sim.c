@@ -482,7 +482,7 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	c->seed = seed;
 	static const int sizes[] = {2, 2, 3, 3, 4, 4, 5, 6, 8, 16};
 	c->nodes = sizes[sim_rand(&r) % 10];
-	c->workloads = (int)(sim_rand(&r) % 31) + 1;
+	c->workloads = (int)(sim_rand(&r) % 63) + 1;   /* any mix of the six, objects too */
 	c->faults = sim_rand(&r) % 8 != 0;
 	c->safety_ticks = 300;
 	c->live_ticks = 1400;

@@ -4,11 +4,9 @@
  * through the accessor below, which goes through sim_load/sim_store, so
  * every access faults into the protocol core exactly as the MMU does.
  *
- * Nodes 1..OBJW_NODES-1 run object operations, the others idle on this
- * workload: node 0, the token manager, is left out because it cannot commit
- * more pages than DSM_SELFQ_MAX commit parts (its frames to itself beyond
- * that are dropped, every retry again: it stays COMMITTING; a relocation
- * writes up to ~10 pages). The first one formats the heap and binds the
+ * Nodes 0..OBJW_NODES-1 run object operations, the others idle on this
+ * workload (node 0, the token manager, takes part since its self-queue holds
+ * a CommitReq of DSM_WSET_MAX parts). The first one formats the heap and binds the
  * types in the directory, the next one creates the two shared lists (one
  * object, on a page of its own) and binds it. Operations, one transaction each:
  *   push/cycle  allocate an element (and, for cycle, a partner that forms a
@@ -308,7 +306,7 @@ void work_obj_body(struct sim_node *sn)
 void work_obj_pick(struct sim *s, struct sim_node *sn)
 {
 	struct sim_op *op = &sn->op;
-	if (sn->id == 0 || sn->id >= heap_nodes(s))
+	if (sn->id >= heap_nodes(s))
 		return;   /* OP_NONE: a read-only commit */
 	static const uint8_t weights[SUB_N] = {5, 2, 3, 4, 5, 2, 2};
 	uint32_t w = sim_below(s, 23);
