@@ -12,7 +12,9 @@
  *   pages 64..79  txbench disjoint: one page per node (64 + node)
  *   page 80       txbench contended: one shared page
  *   pages 96..111 heartbeat: one beat record per node (96 + node), kernel/sched.c
- *   pages 128..   bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
+ *   pages 128..10239  bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
+ *   pages 10240..11263  the object heap (mm/): 4 MB of objects, allocators,
+ *                 backchains and the name directory
  */
 #ifndef PLURIX_KERNEL_HEAPLAYOUT_H
 #define PLURIX_KERNEL_HEAPLAYOUT_H
@@ -50,6 +52,8 @@ _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 #define HEAP_PG_BENCH_SHARED  80u
 #define HEAP_PG_BEAT          96u
 #define HEAP_PG_DATA          128u
+#define HEAP_PG_MM            10240u   /* the object heap's first page */
+#define HEAP_MM_PAGES         1024u    /* ... and its size */
 #define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
 
 /* heaphdr.c: boot roles. The master writes the header; a slave waits (a

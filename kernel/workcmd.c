@@ -440,6 +440,9 @@ static int bulk_range(const char *cmd, char **argv, uint32_t *first, uint32_t *c
 {
 	uint32_t top = dsmenv_heap_bytes() / PGSIZE;
 
+	if (top > HEAP_PG_MM)
+		top = HEAP_PG_MM;       /* the object heap is above the data area */
+
 	if (shell_number(argv[1], top, first) < 0 || shell_number(argv[2], top, count) < 0 ||
 	    *first < HEAP_PG_DATA || *count == 0 || *first + *count > top)
 		return shell_error("%s: pages must lie in the data area %u..%u", cmd,
