@@ -29,6 +29,7 @@
 #define DSMENV_ETIMEOUT -102    /* no answer within DSMENV_WAIT_TICKS */
 #define DSMENV_ERETRIES -103    /* aborted TXRUN_RETRIES_MAX times */
 #define DSMENV_EPS      -104    /* the PageServer runs no transactions */
+#define DSMENV_EYIELDS  -105    /* gave the token back TXRUN_RUNS_MAX times, or no decision */
 
 struct dsmenv_stats {
 	uint32_t faults;        /* heap page faults taken inside a transaction */

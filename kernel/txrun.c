@@ -192,7 +192,7 @@ static int attempt_result(struct dsm_node *n)
 	default:                        /* still live: give up this attempt */
 		txn_abort(n);
 		attempt_end(0);
-		return DSMENV_ERETRIES;
+		return DSMENV_EYIELDS;
 	}
 }
 

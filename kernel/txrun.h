@@ -26,7 +26,8 @@
 
 #define TXRUN_RETRIES_MAX  200u   /* restarts of one unit of work before giving up */
 #define TXRUN_UNDO_MAX     8u     /* undo hooks one attempt may register */
-#define TXRUN_RUNS_MAX     8u     /* body runs of one attempt (starving yields) */
+#define TXRUN_RUNS_MAX     64u    /* body runs of one attempt (starving yields; each
+				   * waits for the token, so time bounds them first) */
 #define TXRUN_LAT_SAMPLES  64u    /* commit latencies kept for txstat */
 #define TXRUN_RESET_WAIT_TICKS 100u /* after an unavailable page, wait this long for a reset */
 
