@@ -122,7 +122,7 @@ enum dsm_ps_status {
 	DSM_PS_ETOKEN = 3,    /* no grant in time, or the lease was lost */
 	DSM_PS_NSTATUS
 };
-enum dsm_ps_phase { DSM_PS_IDLE = 0, DSM_PS_WANT_TOKEN, DSM_PS_COLLECT };
+enum dsm_ps_phase { DSM_PS_IDLE = 0, DSM_PS_PREFETCH, DSM_PS_WANT_TOKEN, DSM_PS_COLLECT };
 
 struct dsm_ps_req {         /* a recent PageReq, to see it repeated */
 	uint16_t src;

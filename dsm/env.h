@@ -47,7 +47,8 @@ enum dsm_obs {
 	DSM_OBS_INSTALL,      /* installed fetched `page` at version `v`, node time `t`; data */
 	DSM_OBS_COMMITTED,    /* this node's own commit `t` applied */
 	DSM_OBS_ABORT,        /* this node's transaction aborted */
-	DSM_OBS_RECOVERED     /* this node recovered to time `t` */
+	DSM_OBS_RECOVERED,    /* this node recovered to time `t` */
+	DSM_OBS_RESET         /* manager: the heap is the checkpoint of time `v` from time `t` */
 };
 
 struct dsm_obs_event {

@@ -271,6 +271,9 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 		g->held = false;
 	}
 	g->reset_sends = DSM_RESET_SENDS;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_RESET, .t = g->reset_t, .v = g->reset_image,
+				   .page = m->page, .node = g->reset_owner};
+	dsm_observe(n, &ev);
 	mgr_send_reset(n);
 	mgr_try_grant(n);
 }

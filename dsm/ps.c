@@ -135,16 +135,29 @@ static void ps_send_token_req(struct dsm_node *n)
 	n->ps.next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
 }
 
+/* 8.1: a checkpoint begins by fetching, without the token, the pages
+ * modified since the image (prefetch), so that the cluster stands still only
+ * for the pages written again meanwhile. */
 static void ps_start(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
-	s->phase = DSM_PS_WANT_TOKEN;
+	s->phase = DSM_PS_PREFETCH;
 	s->req_id = n->env->random(n->env_ctx);
 	s->granted = false;
 	s->again = false;
+	s->full = s->image_t == 0;
 	s->cursor = 0;
 	s->npend = 0;
-	s->started = s->wait_start = dsm_now(n);
+	s->started = dsm_now(n);
+	dsm_ps_progress(n);
+}
+
+static void ps_want_token(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	s->phase = DSM_PS_WANT_TOKEN;
+	s->cursor = 0;
+	s->wait_start = dsm_now(n);
 	if (dsm_is_current(n))
 		ps_send_token_req(n);
 }
@@ -213,11 +226,37 @@ static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
 	return pg->known <= base || (pg->state != DSM_ABSENT && pg->version <= base);
 }
 
+/* 8.1: fetch what the checkpoint will need, without the token; a page
+ * nobody serves is left for the collection to judge. */
+static void ps_prefetch(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	for (uint32_t budget = 0; budget < DSM_PS_COLLECT_BUDGET; budget++) {
+		if (s->cursor == n->npages) {
+			ps_want_token(n);
+			return;
+		}
+		uint32_t p = s->cursor;
+		if (ps_unchanged(n, p) || n->page[p].state != DSM_ABSENT ||
+		    (n->fetch.failed && n->fetch.page == p)) {
+			s->cursor++;
+			continue;
+		}
+		if (!n->fetch.active || n->fetch.page != p)
+			dsm_fetch_begin(n, p);
+		return;                          /* goes on when it is installed */
+	}
+}
+
 /* 8.4: walk the pages modified since the image; stage each, fetching the
  * ones we lack. Bounded per call; goes on after each install. */
 void dsm_ps_progress(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
+	if (s->active && s->phase == DSM_PS_PREFETCH && dsm_is_current(n)) {
+		ps_prefetch(n);
+		return;
+	}
 	if (!s->active || s->phase != DSM_PS_COLLECT || n->gtime != s->grant_t || n->recovering)
 		return;
 	for (uint32_t budget = 0; budget < DSM_PS_COLLECT_BUDGET; budget++) {
@@ -343,6 +382,10 @@ void dsm_ps_tick(struct dsm_node *n)
 			ps_start(n);
 		return;
 	}
+	if (s->phase == DSM_PS_PREFETCH) {
+		dsm_ps_progress(n);
+		return;
+	}
 	if (s->phase == DSM_PS_WANT_TOKEN) {
 		if (now - s->wait_start >= DSM_TOKEN_WAIT_TICKS)
 			ps_finish(n, DSM_PS_ETOKEN);
@@ -363,7 +406,9 @@ void dsm_ps_tick(struct dsm_node *n)
 }
 
 /* 9.3 on the PageServer: every page not written since the reset at t becomes
- * its image's copy again, an orphan, its version exact. */
+ * its image's copy again, an orphan. The reset is a step of the global time
+ * that wrote every page, so each copy's version is t, and the disk already
+ * holds it (saved = t). */
 void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 {
 	struct dsm_ps *s = &n->ps;
@@ -386,10 +431,11 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 			n->env->page_map(n->env_ctx, p);
 		n->env->page_copy(n->env_ctx, p, DSM_COPY_IN, n->scratch);
 		pg->state = DSM_REPLICA;
-		pg->version = v;
-		pg->known = v;
-		s->saved[p] = v;
+		pg->version = t;
+		pg->known = t;
+		s->saved[p] = t;
 		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
 	}
-	s->image_t = image_t;
+	s->image_t = 0;         /* the disk's versions predate t: the next one is full */
+	(void)image_t;
 }

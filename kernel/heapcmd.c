@@ -26,34 +26,12 @@ struct poke_arg {
 	uint32_t addr, value;
 };
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	uint32_t x = 0;
-	int i = 0;
-
-	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return shell_number(s, 0xFFFFFFFFu, out);
-	for (s += 2; s[i]; i++) {
-		char c = s[i];
-		uint32_t d = c >= '0' && c <= '9' ? (uint32_t)(c - '0')
-			   : c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10)
-			   : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10) : 16u;
-		if (d == 16u || i >= 8)
-			return -1;
-		x = x << 4 | d;
-	}
-	if (i == 0)
-		return -1;
-	*out = x;
-	return 0;
-}
-
 /* addr..addr+len-1 inside the heap this node holds, or a clear error. */
 static int heap_range(const char *cmd, const char *arg, uint32_t len, uint32_t *addr)
 {
 	uint32_t size = dsmenv_heap_bytes();
 
-	if (parse_u32(arg, addr) < 0)
+	if (shell_word(arg, addr) < 0)
 		return shell_error("%s: bad address '%s'", cmd, arg);
 	if (!dsmenv_on())
 		return shell_error("%s: %s", cmd, dsmenv_strerror(DSMENV_EOFF));
@@ -126,7 +104,7 @@ int heapcmd_poke(int argc, char **argv)
 
 	if (argc != 3)
 		return shell_error("usage: poke <addr> <value>");
-	if (parse_u32(argv[2], &p.value) < 0)
+	if (shell_word(argv[2], &p.value) < 0)
 		return shell_error("poke: bad value '%s'", argv[2]);
 	if (heap_range("poke", argv[1], 4, &p.addr) < 0)
 		return -1;

@@ -14,6 +14,7 @@
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
+#include "kernel/objheap.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 
@@ -133,4 +134,5 @@ void heaphdr_boot(void)
 		heap_start();
 	else
 		heap_join();
+	objheap_boot();
 }

@@ -27,6 +27,9 @@ void *memmove(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+/* 32 random bits for workloads (xorshift seeded from the TSC and the node id):
+ * not for anything that must be unpredictable. */
+uint32_t kernel_random(void);
 
 /* panic.c */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -95,8 +95,8 @@ int pscmd_pageserver(int argc, char **argv)
 	kprintf("served_orphans %u\nserved_for_silent_owners %u\n", s->n_served_orphan,
 		s->n_served_repeat);
 	kprintf("phase %s cursor %u staged %u granted %u at gtime %llu (node gtime %llu)\n",
-		s->phase == DSM_PS_IDLE ? "idle" : s->phase == DSM_PS_WANT_TOKEN ? "want_token"
-		: "collect", s->cursor, s->npend, s->granted, s->grant_t, n->gtime);
+		s->phase == DSM_PS_IDLE ? "idle" : s->phase == DSM_PS_PREFETCH ? "prefetch"
+		: s->phase == DSM_PS_WANT_TOKEN ? "want_token" : "collect", s->cursor, s->npend, s->granted, s->grant_t, n->gtime);
 	if (psnode_usable())
 		kprintf("log head %u next_seq %u need_full %u\n", img->head, img->next_seq,
 			img->need_full);

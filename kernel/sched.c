@@ -11,6 +11,7 @@
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
+#include "kernel/objheap.h"
 #include "kernel/sched.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
@@ -49,6 +50,7 @@ static void beat_body(void *a)
 
 static struct task tasks[] = {
 	{ "heartbeat", BEAT_TICKS, beat_body, 0, 0, 0, 0 },
+	{ "objgc", OBJHEAP_GC_TICKS, objheap_gc_task, 0, 0, 0, 0 },
 };
 
 void sched_init(void)

@@ -13,6 +13,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/objheap.h"
 #include "kernel/psnode.h"
 #include "kernel/sched.h"
 #include "kernel/net.h"
@@ -53,6 +54,29 @@ int shell_number(const char *s, uint32_t max, uint32_t *out)
 		x = x * 10 + (uint32_t)(s[i] - '0');
 	}
 	if (i == 0 || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* A 32-bit number, decimal or 0x-hex (1 to 8 digits). */
+int shell_word(const char *s, uint32_t *out)
+{
+	uint32_t x = 0;
+	int i = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return shell_number(s, 0xFFFFFFFFu, out);
+	for (s += 2; s[i]; i++) {
+		char c = s[i];
+		uint32_t d = c >= '0' && c <= '9' ? (uint32_t)(c - '0')
+			   : c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10)
+			   : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10) : 16u;
+		if (d == 16u || i >= 8)
+			return -1;
+		x = x << 4 | d;
+	}
+	if (i == 0)
 		return -1;
 	*out = x;
 	return 0;
@@ -170,6 +194,14 @@ static const struct cmd cmds[] = {
 	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
 	{ "nodes", sched_cmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
 	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
+	{ "objstat", objcmd_objstat, "objstat [verify]: objects and bytes by allocator, backchains" },
+	{ "gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed" },
+	{ "relocate", objcmd_relocate, "relocate <addr|name> [page]: move an object, fix its references" },
+	{ "fsmon", objcmd_fsmon, "fsmon [relocate [min]]: pages with the most aborts, their objects" },
+	{ "obj", objcmd_obj, "obj new|get|set|value|bind|drop|free ...: single heap objects" },
+	{ "list", objcmd_list, "list new|push|pop|inc|reloc|check <name> ...: lists of objects" },
+	{ "objbench", objcmd_objbench, "objbench alloc|ref <n>: cycles per allocation / ref store" },
+	{ "fsbench", objcmd_fsbench, "fsbench setup | run <n> [auto]: false-sharing workload" },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -16,6 +16,8 @@ int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void shell_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a decimal number 0..max (no sign); 0, or -1 if it is not one. */
 int shell_number(const char *s, uint32_t max, uint32_t *out);
+/* A 32-bit number, decimal or 0x-hex; 0, or -1 if it is not one. */
+int shell_word(const char *s, uint32_t *out);
 
 /* netcmd.c */
 int netcmd_ping(int argc, char **argv);

@@ -1,10 +1,12 @@
 /*
- * string.c: memset, memcpy, memmove, memcmp, strlen, strcmp for the kernel
+ * string.c: memset, memcpy, memmove, memcmp, strlen, strcmp (and kernel_random)
+ * for the kernel
  * (there is no libc). memcpy and memset use `rep movs/stos`, which the
  * NIC's transmit copies (up to 1514 bytes per frame) feel under emulation;
  * the rest are plain byte loops.
  */
 #include "kernel/kernel.h"
+#include "kernel/x86.h"
 
 void *memset(void *d, int c, size_t n)
 {
@@ -62,4 +64,16 @@ int strcmp(const char *a, const char *b)
 		b++;
 	}
 	return (uint8_t)*a - (uint8_t)*b;
+}
+
+uint32_t kernel_random(void)
+{
+	static uint32_t x;
+
+	if (x == 0)
+		x = (uint32_t)rdtsc() * 2654435761u + kernel_cmdline.node + 1u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
 }

@@ -17,6 +17,7 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
+#include "kernel/objheap.h"
 #include "kernel/smartbuf.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
@@ -109,6 +110,7 @@ static void attempt_end(int committed)
 		smartbuf_commit();
 	} else {
 		smartbuf_discard();
+		objheap_txn_ended();    /* the false-sharing monitor: node-local counts */
 		while (run.nundo > 0) {
 			run.nundo--;
 			run.undo_fn[run.nundo](run.undo_arg[run.nundo]);

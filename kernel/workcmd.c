@@ -54,17 +54,6 @@ struct bank_arg {
 	int empty;                      /* check/run: no bank in the heap */
 };
 
-static uint32_t work_rnd;
-
-static uint32_t work_random(void)
-{
-	if (work_rnd == 0)
-		work_rnd = (uint32_t)rdtsc() * 2654435761u + kernel_cmdline.node + 1u;
-	work_rnd ^= work_rnd << 13;
-	work_rnd ^= work_rnd >> 17;
-	work_rnd ^= work_rnd << 5;
-	return work_rnd;
-}
 
 static void bank_init_body(void *a)
 {
@@ -187,9 +176,9 @@ static void bank_prepare(void *a)
 {
 	struct bank_arg *x = a;
 
-	x->r1 = work_random();
-	x->r2 = work_random();
-	x->r3 = work_random();
+	x->r1 = kernel_random();
+	x->r2 = kernel_random();
+	x->r3 = kernel_random();
 }
 
 static int bank_init(char **argv)

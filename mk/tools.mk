@@ -39,4 +39,5 @@ bench: all
 	tests/bench/run
 	tests/bench/heap
 	tests/bench/pageserver
+	tests/bench/objects
 

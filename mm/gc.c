@@ -177,3 +177,9 @@ int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res)
 	mm_add(mm, n + N_GCRUNS, 1);
 	return r;
 }
+
+bool mm_gc_pending(struct mm *mm)
+{
+	uint32_t inbox = mm_gc_addr(mm) + GC_INBOX + 4u * mm->node;
+	return mm_ld(mm, mm_node_addr(mm, mm->node) + N_CAND) != 0 || mm_ld(mm, inbox) != 0;
+}

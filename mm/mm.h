@@ -172,6 +172,8 @@ int mm_relocate(struct mm *mm, uint32_t obj, enum mm_reloc where, uint32_t *move
 
 /* gc.c: garbage collection from candidates; budget = candidates to examine */
 int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res);
+/* gc.c: read only: does this node have candidates or inbox blocks to collect? */
+bool mm_gc_pending(struct mm *mm);
 
 /* dir.c: the root directory */
 int mm_dir_bind(struct mm *mm, const char *name, uint32_t obj);
@@ -189,5 +191,6 @@ int mm_fsmon_relocate(struct mm *mm, uint32_t min_aborts, enum mm_reloc where,
 
 /* heap.c: a consistency check of the whole heap (tests, `objstat -v`) */
 int mm_verify(struct mm *mm, uint32_t *objects);
+int mm_verify_pages(struct mm *mm, uint32_t first, uint32_t n, uint32_t *objects);
 
 #endif

@@ -210,10 +210,17 @@ static int verify_obj(struct mm *mm, const struct mm_hdr *h, void *arg)
 
 int mm_verify(struct mm *mm, uint32_t *objects)
 {
+	return mm_verify_pages(mm, 0, mm->npages, objects);
+}
+
+/* The extents that start in [first, first+n): a transaction reads a bounded
+ * number of pages, so a kernel checks a big heap in pieces. */
+int mm_verify_pages(struct mm *mm, uint32_t first, uint32_t n, uint32_t *objects)
+{
 	*objects = 0;
-	if (!mm_formatted(mm))
-		return MM_ECORRUPT;
-	for (uint32_t p = 0; p < mm->npages; p++) {
+	if (!mm_formatted(mm) || first > mm->npages)
+		return mm_formatted(mm) ? MM_EINVAL : MM_ECORRUPT;
+	for (uint32_t p = first; p < mm->npages && p - first < n; p++) {
 		uint32_t e = map_entry(mm, p);
 		if (!walkable(PG_KIND(e)) || PG_BACK(e) != 0)
 			continue;

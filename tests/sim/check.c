@@ -14,6 +14,10 @@
  *   - no node serves a page it should not: a served or installed page equals
  *     the truth at the requester's time, and a recovering node never serves.
  * Each bank commit also checks the sum of all accounts in the committed state.
+ * With a PageServer: every checkpoint it writes is the heap at its time
+ * (each page on the disk equals the truth then, pages left out are zero),
+ * and a reset appends, for every page, a version at the reset's time whose
+ * contents are the disk's (owned by nobody: the PageServer serves it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +106,58 @@ static void check_bank_sum(struct sim *s)
 		sim_fail(s, "bank: committed state has sum %lld", (long long)sum);
 }
 
+/* The PageServer wrote checkpoint t: the disk must be the heap at time t. */
+void check_ckpt(struct sim *s, struct sim_node *ps, uint64_t t)
+{
+	const struct sim_disk *d = &s->disk;
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const struct truth_ver *tv = check_truth_at(s, p, t);
+		if (!tv->known)
+			continue;
+		uint64_t h = d->has[p] ? sim_hash(d->data[p], DSM_PAGE_SIZE) : check_zero_hash;
+		if (h != tv->hash)
+			sim_fail(s, "checkpoint %llu by node %u: page %u %s differs from the heap at "
+				 "that time (version %llu)", (unsigned long long)t, ps->id, p,
+				 d->has[p] ? "on disk" : "(left out, zero)", (unsigned long long)tv->t);
+	}
+	for (uint32_t i = 0; i < d->nstaged; i++)
+		if (d->staged_v[i] != check_truth_at(s, d->staged[i], t)->t)
+			sim_fail(s, "checkpoint %llu: page %u staged at version %llu, truth %llu",
+				 (unsigned long long)t, d->staged[i],
+				 (unsigned long long)d->staged_v[i],
+				 (unsigned long long)check_truth_at(s, d->staged[i], t)->t);
+	s->st.ckpts++;
+}
+
+/* The manager reset the heap to the PageServer's image at time ev->t. */
+void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev)
+{
+	static const uint8_t zero[DSM_PAGE_SIZE];
+	if (!s->cfg.pageserver || !s->disk.t)
+		sim_fail(s, "reset at %llu by node %u without a PageServer's image",
+			 (unsigned long long)ev->t, mgr->id);
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
+		struct truth_ver v = {.t = ev->t, .tick = s->now, .hash = sim_hash(data, DSM_PAGE_SIZE),
+				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
+				      .image = true};
+		if (ev->t <= check_latest(s, p)->t)
+			sim_fail(s, "reset: time %llu not after page %u's %llu",
+				 (unsigned long long)ev->t, p,
+				 (unsigned long long)check_latest(s, p)->t);
+		truth_append(s, p, v);
+		memcpy(s->truth_mem[p], data, DSM_PAGE_SIZE);
+		s->truth_unknown[p] = false;
+	}
+	s->resets++;
+	s->st.resets++;
+	check_bank_sum(s);      /* the image is one consistent state */
+	if (s->cfg.verbose)
+		printf("%6llu reset at %llu to the image of %llu (page %u lost with node %u)\n",
+		       (unsigned long long)s->now, (unsigned long long)ev->t,
+		       (unsigned long long)ev->v, ev->page, ev->node);
+}
+
 /* The manager decided commit t: record the committer's dirty pages. */
 static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev)
 {
@@ -168,6 +224,9 @@ void check_observe(void *ctx, const struct dsm_obs_event *ev)
 		break;
 	case DSM_OBS_INSTALL:
 		check_copy(s, "stale page installed", sn->id, ev->page, ev->v, ev->t, ev->data);
+		break;
+	case DSM_OBS_RESET:
+		check_reset(s, sn, ev);
 		break;
 	default:
 		break;
@@ -245,8 +304,8 @@ static void check_owners(struct sim *s)
 			sim_fail(s, "page %u: %d current owners of version %llu", p, owners,
 				 (unsigned long long)l->t);
 		struct sim_node *w = s->node[l->writer];
-		if (l->lost || !l->known || !w->up || w->dsm->mode != DSM_ACTIVE)
-			continue;
+		if (l->lost || !l->known || l->image || !w->up || w->dsm->mode != DSM_ACTIVE)
+			continue;       /* an image's page has no owner: the PageServer serves it */
 		const struct dsm_node *d = w->dsm;
 		if (d->gtime >= l->t) {
 			if (d->page[p].state != DSM_OWNED || d->page[p].version != l->t)

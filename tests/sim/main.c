@@ -45,6 +45,9 @@ static void print_stats(const struct sim_stats *st)
 	       (unsigned long long)st->frames_dup, (unsigned long long)st->frames_corrupt,
 	       (unsigned long long)st->crashes, (unsigned long long)st->partitions,
 	       (unsigned long long)st->recoveries, (unsigned long long)st->events);
+	if (st->ckpts || st->resets)
+		printf("  pageserver: %llu checkpoints checked against the heap, %llu resets\n",
+		       (unsigned long long)st->ckpts, (unsigned long long)st->resets);
 }
 
 /* Overrides of a seed's configuration from the command line (0 / -1: none). */
@@ -62,7 +65,7 @@ static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
 static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay,
 		     const struct overrides *o)
 {
-	uint64_t passed = 0, failed = 0, commits = 0, events = 0;
+	uint64_t passed = 0, failed = 0, commits = 0, events = 0, ckpts = 0, resets = 0;
 	uint32_t max_retries = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct sim_cfg cfg;
@@ -73,6 +76,8 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		int bad = sim_run(&cfg, &st, NULL, why, sizeof(why));
 		commits += st.commits;
 		events += st.events;
+		ckpts += st.ckpts;
+		resets += st.resets;
 		if (st.max_retries > max_retries)
 			max_retries = st.max_retries;
 		if (bad != expect_fail) {
@@ -87,9 +92,10 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		}
 	}
 	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
-	       "max retries %u\n", (unsigned long long)first,
-	       (unsigned long long)(first + count - 1), (unsigned long long)commits,
-	       (unsigned long long)events, max_retries);
+	       "max retries %u, %llu checkpoints checked, %llu resets\n",
+	       (unsigned long long)first, (unsigned long long)(first + count - 1),
+	       (unsigned long long)commits, (unsigned long long)events, max_retries,
+	       (unsigned long long)ckpts, (unsigned long long)resets);
 	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
 	       (unsigned long long)failed);
 	return failed ? 1 : 0;

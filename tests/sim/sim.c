@@ -227,12 +227,83 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 	sim_fail(sn->sim, "node %u: ASSERT %s at %s:%d", sn->id, expr, file, line);
 }
 
+/* --- the PageServer's disk (struct sim_disk) ---------------------------- */
+
+static int env_ps_begin(void *ctx, uint64_t t)
+{
+	struct sim *s = ((struct sim_node *)ctx)->sim;
+	(void)t;
+	s->disk.nstaged = 0;
+	return s->disk.ckpts % 4u == 3u;    /* every fourth one full, as a disk may ask */
+}
+
+static int env_ps_save(void *ctx, uint32_t page, uint64_t v)
+{
+	struct sim_node *sn = ctx;
+	struct sim_disk *d = &sn->sim->disk;
+	if (page >= SIM_PAGES || !sn->mapped[page] || d->nstaged == SIM_PAGES)
+		sim_fail(sn->sim, "pageserver stages page %u it does not hold", page);
+	d->staged[d->nstaged] = page;
+	d->staged_v[d->nstaged++] = v;
+	return 0;
+}
+
+/* Write the staged pages from the PageServer's own copies (env.h: they are
+ * unchanged since ps_save), then check the image is the heap at t. */
+static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
+{
+	struct sim_node *sn = ctx;
+	struct sim_disk *d = &sn->sim->disk;
+	if (npages != d->nstaged)
+		sim_fail(sn->sim, "pageserver commits %u pages, staged %u", npages, d->nstaged);
+	if (full)
+		memset(d->has, 0, sizeof(d->has));
+	for (uint32_t i = 0; i < d->nstaged; i++) {
+		uint32_t p = d->staged[i];
+		memcpy(d->data[p], sn->mem[p], DSM_PAGE_SIZE);
+		d->v[p] = d->staged_v[i];
+		d->has[p] = true;
+	}
+	d->t = t;
+	d->ckpts++;
+	check_ckpt(sn->sim, sn, t);
+	return 0;
+}
+
+static int env_ps_read(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v)
+{
+	struct sim_disk *d = &((struct sim_node *)ctx)->sim->disk;
+	if (page >= SIM_PAGES || !d->has[page])
+		return 1;
+	memcpy(buf, d->data[page], DSM_PAGE_SIZE);
+	*v = d->v[page];
+	return 0;
+}
+
 static const struct dsm_env sim_env = {
 	.send = env_send, .now = env_now, .random = env_random,
 	.page_map = env_page_map, .page_unmap = env_page_unmap,
 	.page_protect = env_page_protect, .page_copy = env_page_copy,
 	.wake = env_wake, .panic = env_panic, .observe = check_observe,
+	.ps_begin = env_ps_begin, .ps_save = env_ps_save, .ps_commit = env_ps_commit,
+	.ps_read = env_ps_read,
 };
+
+bool sim_is_ps(const struct sim *s, const struct sim_node *sn)
+{
+	return s->cfg.pageserver && sn->id == s->nnodes - 1;
+}
+
+/* A PageServer boots with its disk's image, before it joins (proto.h 7.4). */
+static void node_load_disk(struct sim *s, struct sim_node *sn)
+{
+	if (!s->disk.t)
+		return;
+	for (uint32_t p = 0; p < SIM_PAGES; p++)
+		if (s->disk.has[p])
+			dsm_ps_load(sn->dsm, p, s->disk.v[p], s->disk.data[p]);
+	dsm_ps_loaded(sn->dsm, s->disk.t, SIM_PAGES);
+}
 
 /* --- nodes: boot, crash, restart ---------------------------------------- */
 
@@ -250,8 +321,11 @@ static void node_boot(struct sim *s, struct sim_node *sn)
 	sn->rng = sim_rand(&s->rng);
 	sn->incarnation++;
 	struct dsm_config c = {.id = sn->id, .cluster = 7, .manager = sn->id == 0,
-			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages};
+			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages,
+			       .pageserver = sim_is_ps(s, sn), .ckpt_ticks = s->cfg.ckpt_ticks};
 	dsm_init(sn->dsm, &sim_env, sn, &c);
+	if (c.pageserver)
+		node_load_disk(s, sn);
 }
 
 static void node_crash(struct sim *s, struct sim_node *sn)
@@ -493,4 +567,6 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	c->dup = 0.02;
 	c->corrupt = 0.01;
 	c->delay_max = 1 + (uint32_t)(sim_rand(&r) % 6);
+	c->pageserver = c->nodes >= 3 && sim_rand(&r) % 2 == 0;
+	c->ckpt_ticks = 40 + (uint32_t)(sim_rand(&r) % 80);
 }

@@ -78,6 +78,21 @@ struct sim_cfg {
 	uint32_t delay_max;
 	bool verbose;
 	bool bench;            /* no faults, steady load, count only */
+	bool pageserver;       /* the last node is the PageServer (proto.h 7-9) */
+	uint32_t ckpt_ticks;   /* its checkpoint period */
+};
+
+/* The PageServer's disk: one copy of each page, as its checkpoints wrote it.
+ * It survives the PageServer's crashes. */
+struct sim_disk {
+	bool has[SIM_PAGES];
+	uint64_t v[SIM_PAGES];
+	uint8_t data[SIM_PAGES][DSM_PAGE_SIZE];
+	uint64_t t;                 /* the newest checkpoint's time (0: none) */
+	uint32_t staged[SIM_PAGES]; /* the checkpoint being collected */
+	uint64_t staged_v[SIM_PAGES];
+	uint32_t nstaged;
+	uint32_t ckpts;
 };
 
 struct sim;
@@ -121,6 +136,7 @@ struct truth_ver {
 	uint16_t writer;
 	bool known;           /* hash known (the committer was up at the decision) */
 	bool lost;            /* its owner crashed: nobody can serve it */
+	bool image;           /* written by a reset: the PageServer's image, no owner */
 };
 
 struct truth_page {
@@ -131,7 +147,7 @@ struct truth_page {
 struct sim_stats {
 	uint64_t frames_sent, frames_lost, frames_dup, frames_corrupt, frames_delivered;
 	uint64_t commits, ro_commits, aborts, fails, fails_unavail, runs, crashes, partitions;
-	uint64_t page_reqs, recoveries;
+	uint64_t page_reqs, recoveries, ckpts, resets;
 	uint32_t max_retries;
 	uint64_t events;
 };
@@ -159,6 +175,8 @@ struct sim {
 	uint32_t nenq, ndeq, capq;
 	struct objw_model objw;
 	struct sim_stats st;
+	struct sim_disk disk;
+	uint32_t resets;           /* the workloads' models no longer hold after one */
 	/* failure */
 	bool failed;
 	char why[512];
@@ -166,6 +184,7 @@ struct sim {
 };
 
 /* sim.c */
+bool sim_is_ps(const struct sim *s, const struct sim_node *sn);
 uint64_t sim_rand(uint64_t *s);
 uint32_t sim_below(struct sim *s, uint32_t n);
 bool sim_chance(struct sim *s, double p);
@@ -193,6 +212,8 @@ void work_obj_aborted(struct sim *s, struct sim_node *sn);
 void work_obj_final(struct sim *s);
 
 /* check.c */
+void check_ckpt(struct sim *s, struct sim_node *ps, uint64_t t);
+void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev);
 void check_init(struct sim *s);
 void check_free(struct sim *s);
 void check_event(struct sim *s, struct sim_node *sn);

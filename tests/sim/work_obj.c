@@ -334,6 +334,8 @@ void work_obj_tally(struct sim *s, const struct sim_op *op, uint16_t node)
 	uint32_t in = (uint32_t)op->value, out = (uint32_t)(op->value >> 32);
 	int i;
 	m->ops++;
+	if (s->resets)
+		return;         /* the heap went back to a checkpoint: the model is void */
 	switch (op->amount) {
 	case DID_PUSH:
 		if (m->n == OBJW_ELEMS)
