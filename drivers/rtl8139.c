@@ -70,6 +70,7 @@
 #define INT_ALL     (INT_RX | INT_TX | INT_PUN | INT_SERR)
 
 /* RCR bits */
+#define RCR_AAP      0x00000001 /* accept all physical addresses (promiscuous) */
 #define RCR_APM      0x00000002 /* accept physical match (our MAC) */
 #define RCR_AB       0x00000008 /* accept broadcast */
 #define RCR_WRAP     0x00000080 /* 1: overflow past the ring end; we use 0 */
@@ -123,11 +124,13 @@ static struct {
 } txq[NET_TXQ_LEN];
 static uint32_t txq_head, txq_tail;     /* free-running; head - tail = queued */
 
+static uint32_t rcr_extra;      /* RCR_AAP while promiscuous */
+
 static void rx_start(void)
 {
 	outl(iobase + RBSTART, (uint32_t)rx_ring);
 	outb(iobase + CR, CR_RE | CR_TE);
-	outl(iobase + RCR, RCR_VALUE);      /* also resets the NIC's ring pointers */
+	outl(iobase + RCR, RCR_VALUE | rcr_extra); /* also resets the NIC's ring pointers */
 	rx_off = 0;
 }
 
@@ -346,4 +349,13 @@ const struct rtl8139_stats *rtl8139_stats(void) { return &st; }
 void rtl8139_describe(char *buf, size_t cap)
 {
 	ksnprintf(buf, cap, "io 0x%x irq %u", iobase, irq);
+}
+
+/* Promiscuous (RCR.AAP): every frame on the segment, not only ours and
+ * broadcasts; the PageServer snoops pages going by (dsm/proto.h, 8.8). */
+void rtl8139_promisc(int on)
+{
+	rcr_extra = on ? RCR_AAP : 0;
+	if (iobase)
+		outl(iobase + RCR, (inl(iobase + RCR) & ~RCR_AAP) | rcr_extra);
 }

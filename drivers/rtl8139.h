@@ -41,6 +41,7 @@ void rtl8139_mac(uint8_t mac[6]);
 int rtl8139_send(const void *frame, size_t n);
 int rtl8139_backlog(void);
 void rtl8139_poll(void);                /* interrupts off */
+void rtl8139_promisc(int on);           /* accept frames for every MAC */
 const struct rtl8139_stats *rtl8139_stats(void);
 void rtl8139_describe(char *buf, size_t cap); /* "io 0xc000 irq 11" */
 

@@ -130,6 +130,16 @@ struct dsm_ps_req {         /* a recent PageReq, to see it repeated */
 	uint8_t seen;
 };
 
+/* A page on its way between two other nodes, being reassembled (8.8). */
+struct dsm_ps_snoop {
+	bool used;
+	uint16_t src;
+	uint32_t req, page;
+	uint64_t v, s;
+	uint8_t mask;
+	uint8_t buf[DSM_PAGE_SIZE];
+};
+
 struct dsm_ps {
 	bool active;
 	bool loaded;          /* pages of an image were loaded at boot */
@@ -152,9 +162,11 @@ struct dsm_ps {
 	uint32_t ask_id;      /* the newest CkptAsk this checkpoint answers */
 	uint32_t req_next;
 	struct dsm_ps_req reqs[DSM_PS_REQS];
+	uint32_t snoop_next;
+	struct dsm_ps_snoop snoop[DSM_PS_SNOOPS];
 	/* counters and the last result */
 	uint32_t n_ckpts, n_failed, n_pages, n_served_orphan, n_served_repeat;
-	uint32_t n_reload_errors;
+	uint32_t n_reload_errors, n_snooped, n_snoop_skipped;
 	uint64_t last_t, last_ticks;
 	uint32_t last_pages;
 	uint8_t last_status;
@@ -255,6 +267,9 @@ void dsm_ps_joined(struct dsm_node *n);
 void dsm_ps_written(struct dsm_node *n, uint32_t page);
 void dsm_ps_progress(struct dsm_node *n);
 void dsm_ps_tick(struct dsm_node *n);
+/* The environment hands a PageServer every frame it saw that was not for
+ * it (the segment is a hub): pages going by are kept (proto.h, 8.8). */
+void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len);
 
 /* The PageServer's environment side (kernel or simulator), before the node
  * joins: one page of the image on disk, then the image's time and heap size. */

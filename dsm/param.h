@@ -33,7 +33,7 @@
 #define DSM_RESTORE_WAIT_TICKS  1000u /* a manager waits this long for a PageServer's image */
 #define DSM_PS_REQS             16u   /* recent PageReqs a PageServer remembers */
 #define DSM_PS_REPEATS          2u    /* a request seen this often more: its owner is silent */
-#define DSM_PS_COLLECT_BUDGET   64u   /* pages a checkpoint looks at per event */
+#define DSM_PS_SNOOPS           2u    /* pages going by a PageServer reassembles at once */
 #define DSM_RESET_SENDS         5u    /* broadcasts of one Reset, a beacon period apart */
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");

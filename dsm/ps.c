@@ -231,7 +231,7 @@ static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
 static void ps_prefetch(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
-	for (uint32_t budget = 0; budget < DSM_PS_COLLECT_BUDGET; budget++) {
+	for (uint32_t i = 0; i <= n->npages; i++) {      /* a pass over the pages at most */
 		if (s->cursor == n->npages) {
 			ps_want_token(n);
 			return;
@@ -259,7 +259,7 @@ void dsm_ps_progress(struct dsm_node *n)
 	}
 	if (!s->active || s->phase != DSM_PS_COLLECT || n->gtime != s->grant_t || n->recovering)
 		return;
-	for (uint32_t budget = 0; budget < DSM_PS_COLLECT_BUDGET; budget++) {
+	for (uint32_t i = 0; i <= n->npages; i++) {      /* a pass over the pages at most */
 		if (s->cursor == n->npages) {
 			ps_finish(n, DSM_PS_OK);
 			return;
@@ -438,4 +438,61 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 	}
 	s->image_t = 0;         /* the disk's versions predate t: the next one is full */
 	(void)image_t;
+}
+
+/* 8.8: keep a page that went by when it is the newest version we know of
+ * (version == known: exact, or an upper bound that then refuses it) and
+ * not newer than our time: rule F holds, the copy is current; any later
+ * write's commit drops it as it drops every copy. */
+static void ps_snoop_install(struct dsm_node *n, const struct dsm_ps_snoop *x)
+{
+	struct dsm_page *pg = &n->page[x->page];
+	if (pg->state != DSM_ABSENT || x->v != pg->known || x->v > n->gtime) {
+		n->ps.n_snoop_skipped++;
+		return;
+	}
+	n->env->page_map(n->env_ctx, x->page);
+	n->env->page_copy(n->env_ctx, x->page, DSM_COPY_IN, (uint8_t *)x->buf);
+	pg->state = DSM_REPLICA;
+	pg->version = x->v;
+	n->ps.n_snooped++;
+	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = x->page, .v = x->v,
+				   .t = n->gtime, .data = x->buf};
+	dsm_observe(n, &ev);
+	dsm_ps_progress(n);
+}
+
+static struct dsm_ps_snoop *ps_snoop_slot(struct dsm_ps *s, const struct dsm_msg *m)
+{
+	for (uint32_t i = 0; i < DSM_PS_SNOOPS; i++) {
+		struct dsm_ps_snoop *x = &s->snoop[i];
+		if (x->used && x->src == m->src && x->req == m->id && x->page == m->page &&
+		    x->v == m->v && x->s == m->t)
+			return x;
+	}
+	struct dsm_ps_snoop *x = &s->snoop[s->snoop_next++ % DSM_PS_SNOOPS];
+	*x = (struct dsm_ps_snoop){.used = true, .src = m->src, .req = m->id, .page = m->page,
+				    .v = m->v, .s = m->t};
+	return x;
+}
+
+void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len)
+{
+	struct frame_hdr h;
+	const uint8_t *payload;
+	struct dsm_msg m;
+	if (!n->ps.active || !dsm_is_current(n) ||
+	    frame_decode(buf, len, n->cfg.cluster, FRAME_NODE_ALL, &h, &payload, 0) != FRAME_OK ||
+	    h.type != DSM_MSG_PAGE_DATA || h.src >= DSM_NODES_MAX || h.dst == n->cfg.id ||
+	    !dsm_msg_decode(h.type, payload, h.len, &m) || m.page >= n->npages)
+		return;
+	m.src = h.src;
+	struct dsm_ps_snoop *x = ps_snoop_slot(&n->ps, &m);
+	memcpy(x->buf + (uint32_t)m.part * DSM_DATA_CHUNK, m.body, m.count);
+	x->mask |= (uint8_t)(1u << m.part);
+	if (x->mask != (1u << DSM_DATA_PARTS) - 1u)
+		return;
+	x->used = false;
+	ps_snoop_install(n, x);
+	dsm_drain(n);
 }

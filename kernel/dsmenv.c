@@ -55,6 +55,7 @@ static struct dsmenv_stats st;
 
 static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
 static uint16_t rxq_len[DSMENV_RXQ];
+static uint8_t rxq_snoop[DSMENV_RXQ];   /* 1: another node's frame, for dsm_ps_snoop */
 static volatile uint32_t rxq_head, rxq_tail;   /* head: interrupt; tail: core */
 
 static uint32_t page_va(uint32_t page)
@@ -222,7 +223,7 @@ int dsmenv_on(void)
 }
 
 /* Interrupt context (or rtl8139_poll, interrupts off): queue, never run. */
-void dsmenv_rx(const uint8_t *frame, size_t n)
+static void rxq_put(const uint8_t *frame, size_t n, uint8_t snoop)
 {
 	uint32_t slot;
 
@@ -235,9 +236,21 @@ void dsmenv_rx(const uint8_t *frame, size_t n)
 	slot = rxq_head % DSMENV_RXQ;
 	memcpy(rxq[slot], frame, n);
 	rxq_len[slot] = (uint16_t)n;
+	rxq_snoop[slot] = snoop;
 	__asm__ volatile("" ::: "memory");
 	rxq_head++;
 	st.rx_queued++;
+}
+
+void dsmenv_rx(const uint8_t *frame, size_t n)
+{
+	rxq_put(frame, n, 0);
+}
+
+void dsmenv_rx_snoop(const uint8_t *frame, size_t n)
+{
+	if (node.ps.active)
+		rxq_put(frame, n, 1);
 }
 
 int dsmenv_pending(void)
@@ -255,7 +268,10 @@ void dsmenv_poll(void)
 	in_core = 1;
 	for (uint32_t i = 0; i < DSMENV_RXQ && rxq_tail != rxq_head; i++) {
 		uint32_t slot = rxq_tail % DSMENV_RXQ;
-		dsm_frame_in(&node, rxq[slot], rxq_len[slot]);
+		if (rxq_snoop[slot])
+			dsm_ps_snoop(&node, rxq[slot], rxq_len[slot]);
+		else
+			dsm_frame_in(&node, rxq[slot], rxq_len[slot]);
 		__asm__ volatile("" ::: "memory");
 		rxq_tail++;
 	}

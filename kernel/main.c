@@ -83,6 +83,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	dsmenv_init(&kernel_cmdline);
 	sti();
 	if (kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER && dsmenv_on()) {
+		net_snoop(1);           /* pages going by the PageServer are kept */
 		dsmenv_hold(1);         /* nobody hears from us before the image is in */
 		psnode_boot(dsmenv_node(), kernel_cmdline.cluster);
 		dsmenv_hold(0);

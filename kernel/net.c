@@ -34,6 +34,7 @@ static struct {
 	uint16_t node;
 	uint8_t mac[6];
 } peers[NET_PEERS_MAX];
+static int snooping;            /* net_snoop: frames for others go to the PageServer */
 static int npeers;
 
 static struct {
@@ -183,6 +184,7 @@ static int net_own(const uint8_t *frame, size_t n)
 
 static void net_rx(const uint8_t *frame, size_t n)
 {
+	enum frame_verdict v;
 	struct frame_hdr h;
 	const uint8_t *payload;
 
@@ -190,7 +192,12 @@ static void net_rx(const uint8_t *frame, size_t n)
 		st.rx_own++;
 		return;
 	}
-	if (frame_decode(frame, n, my_cluster, my_node, &h, &payload, &counters) != FRAME_OK)
+	v = frame_decode(frame, n, my_cluster, my_node, &h, &payload, &counters);
+	if (v == FRAME_REJ_NODE && snooping) {
+		dsmenv_rx_snoop(frame, n);      /* another node's frame: the PageServer looks */
+		return;
+	}
+	if (v != FRAME_OK)
 		return;
 	if (h.src == my_node) {
 		st.rx_dup_node++;
@@ -216,6 +223,13 @@ static void net_rx(const uint8_t *frame, size_t n)
 	} else {
 		st.rx_unknown_type++;
 	}
+}
+
+/* The PageServer sees every frame on the segment (the bridge is a hub). */
+void net_snoop(int on)
+{
+	snooping = on;
+	rtl8139_promisc(on);
 }
 
 void net_init(uint16_t node, uint16_t cluster)

@@ -44,6 +44,9 @@ int net_up(void);                       /* 1 if there is a NIC */
 int net_send(uint16_t dst, uint8_t type, const void *payload, size_t len);
 /* Send a frame the protocol core encoded; fills in both MACs. 0, or NET_ERR_*. */
 int net_send_frame(uint16_t dst, const uint8_t *frame, size_t n);
+/* 1: the NIC takes every frame, and frames for other nodes go to the protocol
+ * core's PageServer (kernel/dsmenv.c, dsmenv_rx_snoop). */
+void net_snoop(int on);
 int net_peer_count(void);
 int net_peer(int i, uint16_t *node, uint8_t mac[6]);   /* 0 if i is valid */
 

@@ -94,6 +94,8 @@ int pscmd_pageserver(int argc, char **argv)
 			p->last_us, p->last_bytes * 1000000u / 1024u / p->last_us);
 	kprintf("served_orphans %u\nserved_for_silent_owners %u\n", s->n_served_orphan,
 		s->n_served_repeat);
+	kprintf("pages_kept_going_by %u\npages_going_by_not_kept %u\n", s->n_snooped,
+		s->n_snoop_skipped);
 	kprintf("phase %s cursor %u staged %u granted %u at gtime %llu (node gtime %llu)\n",
 		s->phase == DSM_PS_IDLE ? "idle" : s->phase == DSM_PS_PREFETCH ? "prefetch"
 		: s->phase == DSM_PS_WANT_TOKEN ? "want_token" : "collect", s->cursor, s->npend, s->granted, s->grant_t, n->gtime);

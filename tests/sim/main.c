@@ -46,8 +46,9 @@ static void print_stats(const struct sim_stats *st)
 	       (unsigned long long)st->crashes, (unsigned long long)st->partitions,
 	       (unsigned long long)st->recoveries, (unsigned long long)st->events);
 	if (st->ckpts || st->resets)
-		printf("  pageserver: %llu checkpoints checked against the heap, %llu resets\n",
-		       (unsigned long long)st->ckpts, (unsigned long long)st->resets);
+		printf("  pageserver: %llu checkpoints checked against the heap, %llu resets, "
+		       "%llu pages kept as they went by\n", (unsigned long long)st->ckpts,
+		       (unsigned long long)st->resets, (unsigned long long)st->snooped);
 }
 
 /* Overrides of a seed's configuration from the command line (0 / -1: none). */

@@ -104,8 +104,8 @@ static struct sim_frame *net_pop(struct sim *s)
 	return top;
 }
 
-static void net_enqueue(struct sim *s, uint16_t src, uint16_t dst, const uint8_t *buf,
-			size_t len)
+static void net_enqueue_as(struct sim *s, uint16_t src, uint16_t dst, const uint8_t *buf,
+			   size_t len, bool snoop)
 {
 	const struct sim_cfg *c = &s->cfg;
 	bool faulty = c->faults && !s->live;
@@ -122,6 +122,7 @@ static void net_enqueue(struct sim *s, uint16_t src, uint16_t dst, const uint8_t
 		f->order = s->order_next++;
 		f->src = src;
 		f->dst = dst;
+		f->snoop = snoop;
 		f->len = (uint16_t)len;
 		memcpy(f->data, buf, len);
 		if (faulty && sim_chance(s, c->corrupt)) {
@@ -130,6 +131,16 @@ static void net_enqueue(struct sim *s, uint16_t src, uint16_t dst, const uint8_t
 		}
 		net_push(s, f);
 	}
+}
+
+/* A unicast frame; with a PageServer the segment is a hub, so it sees a copy. */
+static void net_enqueue(struct sim *s, uint16_t src, uint16_t dst, const uint8_t *buf,
+			size_t len)
+{
+	uint16_t ps = (uint16_t)(s->nnodes - 1);
+	net_enqueue_as(s, src, dst, buf, len, false);
+	if (s->cfg.pageserver && dst != ps && src != ps && dst != FRAME_NODE_ALL)
+		net_enqueue_as(s, src, ps, buf, len, true);
 }
 
 /* --- the environment of one node ---------------------------------------- */
@@ -160,7 +171,7 @@ static void env_send(void *ctx, uint16_t dst, const uint8_t *frame, size_t len)
 	}
 	for (int i = 0; i < s->nnodes; i++)
 		if (i != sn->id)
-			net_enqueue(s, sn->id, (uint16_t)i, buf, len);
+			net_enqueue_as(s, sn->id, (uint16_t)i, buf, len, false);
 }
 
 static uint64_t env_now(void *ctx)
@@ -397,7 +408,10 @@ static void run_deliver(struct sim *s)
 		if (sn->up && !s->cut[f->src][f->dst]) {
 			digest_mix(s, sim_hash(f->data, f->len) ^ ((uint64_t)f->dst << 48));
 			s->st.frames_delivered++;
-			dsm_frame_in(sn->dsm, f->data, f->len);
+			if (f->snoop)
+				dsm_ps_snoop(sn->dsm, f->data, f->len);
+			else
+				dsm_frame_in(sn->dsm, f->data, f->len);
 			check_event(s, sn);
 		}
 		s->delivering = NULL;
@@ -491,6 +505,7 @@ static void run_collect(struct sim *s)
 		struct dsm_node *d = s->node[i]->dsm;
 		s->st.page_reqs += d->stats.page_reqs;
 		s->st.recoveries += d->stats.recoveries;
+		s->st.snooped += d->ps.n_snooped;
 	}
 }
 

@@ -126,6 +126,7 @@ struct sim_node {
 struct sim_frame {
 	uint64_t due, order;
 	uint16_t src, dst, len;
+	bool snoop;             /* a copy the PageServer sees on the hub (not for it) */
 	uint8_t data[FRAME_WIRE_MAX];
 };
 
@@ -147,7 +148,7 @@ struct truth_page {
 struct sim_stats {
 	uint64_t frames_sent, frames_lost, frames_dup, frames_corrupt, frames_delivered;
 	uint64_t commits, ro_commits, aborts, fails, fails_unavail, runs, crashes, partitions;
-	uint64_t page_reqs, recoveries, ckpts, resets;
+	uint64_t page_reqs, recoveries, ckpts, resets, snooped;
 	uint32_t max_retries;
 	uint64_t events;
 };
