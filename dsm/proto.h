@@ -168,6 +168,15 @@
  *       and p is an orphan (7.4) or the same request came DSM_PS_REPEATS
  *       times more (the owner is silent). A current copy equals the owner's
  *       committed page at every time up to P.gtime, so rule F keeps it safe.
+ *   8.8 P snoops: the segment is a hub where a PageServer is (tools/cluster),
+ *       so P sees PageData between other nodes; it keeps a page that went by
+ *       iff it has none, its version v == P.known[p] (the newest write P
+ *       knows of: exact from commits, an upper bound that then refuses it)
+ *       and v <= P.gtime: rule F holds, and a later write's commit drops it
+ *       like any copy. A checkpoint then fetches only what did not go by.
+ *   8.1 begins with a prefetch of the modified pages P lacks, without the
+ *       token; under the token (8.3) only pages written again meanwhile are
+ *       fetched, so the cluster stands still for the staging and little else.
  *   Why the image is consistent: every staged page is the page at time t
  *   (nothing commits while P holds the grant; P applied every commit up to
  *   t); pages not staged were unchanged since the image, which was the heap
