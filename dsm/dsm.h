@@ -107,7 +107,7 @@ struct dsm_mgr {
 	uint16_t last_writer[DSM_PAGES_MAX];
 	uint32_t n_grants, n_revoked, n_decided;
 	uint64_t restore_deadline;          /* DSM_RESTORING: give up waiting then */
-	uint64_t reset_t, reset_image;      /* the last reset decided (9.2) */
+	uint64_t reset_t, reset_image;      /* the last reset decided (10.2) */
 	uint32_t reset_page;
 	uint16_t reset_owner;
 	uint8_t reset_sends;                /* broadcasts of it still to come */
@@ -153,6 +153,7 @@ struct dsm_ps {
 	uint32_t grant;
 	uint64_t grant_t;     /* the checkpoint's time */
 	uint64_t wait_start, next_send, next_auto, started;
+	uint64_t next_alive;  /* the next Beacon to the manager: we are on its side */
 	uint32_t cursor;      /* next page to look at */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
@@ -200,6 +201,9 @@ struct dsm_node {
 	uint64_t gtime;                     /* last commit applied, in order */
 	uint64_t seen;                      /* highest time any frame showed */
 	uint64_t behind_since;              /* when seen first exceeded gtime */
+	uint64_t mgr_heard;                 /* when a frame from the manager last came */
+	uint64_t ps_heard;                  /* manager: ... from the PageServer (ps_node) */
+	uint16_t ps_node;                   /* the PageServer, as its CkptDone says */
 	bool recovering;
 	uint32_t nonce;                     /* of the pending Join/RecoverReq */
 	uint64_t next_retry;                /* of Join/RecoverReq */
@@ -213,7 +217,7 @@ struct dsm_node {
 	uint64_t restored_t;                /* manager: restored from an image at this time */
 	bool restored;
 	uint64_t image_good_t;              /* newest good checkpoint known (0: none) */
-	uint64_t reset_t;                   /* the last reset applied (9) */
+	uint64_t reset_t;                   /* the last reset applied (10) */
 	uint64_t reset_image_t;             /* ... the checkpoint it went back to */
 	uint32_t reset_page;                /* ... the page whose loss caused it */
 	uint32_t resets;

@@ -197,7 +197,7 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 	n->env->wake(n->env_ctx);
 }
 
-/* 9.3: the heap is the checkpoint of time m->v from time m->t on. Every
+/* 10.3: the heap is the checkpoint of time m->v from time m->t on. Every
  * page goes (the PageServer reloads its image instead); a transaction that
  * touched one aborts. A node that recovered past m->t dropped every page
  * already (the manager's recovery bitmap names them all). */
@@ -221,6 +221,7 @@ void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 				n->window[i].used = false;
 		gtime_advance(n, m->t);
 	}
+	n->fetch.failed = false;        /* a page nobody served is the image's now */
 	if (n->ps.active)
 		dsm_ps_reload(n, m->t, m->v);
 	n->reset_t = m->t;

@@ -248,7 +248,7 @@ static void mgr_send_reset(struct dsm_node *n)
 	g->next_reset = dsm_now(n) + DSM_BEACON_TICKS;
 }
 
-/* 9.2: a page written after the last good checkpoint is lost with its owner:
+/* 10.2: a page written after the last good checkpoint is lost with its owner:
  * the heap goes back to that checkpoint, as one step of the global time
  * that writes every page (the PageServer's image becomes every page). */
 static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
@@ -258,6 +258,8 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
+	if (dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS)
+		return;         /* the PageServer is not on our side: nobody could serve it */
 	g->reset_t = ++g->time;
 	g->reset_image = n->image_good_t;
 	g->reset_page = m->page;

@@ -223,6 +223,12 @@ static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
 	n->stats.frames_in++;
 	m.src = h.src;
 	m.gtime = h.gtime;
+	if (m.src == n->manager)
+		n->mgr_heard = dsm_now(n);
+	if (m.type == DSM_MSG_CKPT_DONE)
+		n->ps_node = m.src;
+	if (m.src == n->ps_node && n->ps_node)
+		n->ps_heard = dsm_now(n);
 	/* A joining node knows no time yet; only JoinAck counts (and a
 	 * PageServer's image is asked for before anybody has joined). A
 	 * restoring manager waits for the image alone. */

@@ -69,7 +69,7 @@ void dsm_fetch_tick(struct dsm_node *n)
 		if (txn_state(n) != TXN_COMMITTING)
 			txn_fail(n, DSM_EUNAVAIL);
 		struct dsm_msg lost = {.type = DSM_MSG_LOST, .page = f->page};
-		dsm_send(n, n->manager, &lost);     /* 9.1: the manager may reset */
+		dsm_send(n, n->manager, &lost);     /* 10.1: the manager may reset */
 		n->env->wake(n->env_ctx);
 		return;
 	}

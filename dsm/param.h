@@ -35,6 +35,7 @@
 #define DSM_PS_REPEATS          2u    /* a request seen this often more: its owner is silent */
 #define DSM_PS_SNOOPS           2u    /* pages going by a PageServer reassembles at once */
 #define DSM_RESET_SENDS         5u    /* broadcasts of one Reset, a beacon period apart */
+#define DSM_PS_SILENT_TICKS     300u  /* no frame from the PageServer this long: no reset */
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");

@@ -182,6 +182,26 @@
  *   t); pages not staged were unchanged since the image, which was the heap
  *   at its own time. P runs no transactions: its one fetch is the
  *   checkpoint's.
+ *
+ * 10. Reset: a page lost with its owner (dsm/mgr.c, dsm/gtime.c, dsm/ps.c)
+ *   10.1 R -> M   Lost(page)             R's fetch timed out (1.3): nobody served
+ *   10.2 M resets iff a good checkpoint exists (image_good_t, from CkptDone),
+ *        the page was written after it by another node (so the image lacks
+ *        the newest version), and P was heard from within DSM_PS_SILENT_TICKS
+ *        (P -> M Beacon every DSM_BEACON_TICKS: P is on M's side). Then
+ *        t' = ++M.time; last_write[*] = t', last_writer[*] = nobody; a held
+ *        grant is revoked (its CommitReq gets CommitReject).
+ *        M -> all Reset(t', image time, page, owner)  DSM_RESET_SENDS times
+ *   10.3 Every node: a transaction aborts; every page goes; gtime = known[*]
+ *        = t'. P instead reloads every page from the disk's newest good
+ *        checkpoint at version t', all orphans (7.4). A node that misses the
+ *        Reset recovers (4): the bitmap names every page.
+ *   The reset is a step of the global time that writes every page with the
+ *   image's contents, so every rule above holds across it; the work
+ *   committed after the image is gone, everywhere, and every node says so.
+ *   A partition: M's side resets only with P (10.2); a side without M
+ *   cannot commit (no token) and waits, saying so (the kernel prints it when
+ *   M is silent for long); when it heals it catches up (4, 10.3).
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H
@@ -214,8 +234,8 @@ enum dsm_msg_type {
 	DSM_MSG_RESTORE_ACK,   /* 7.2 */
 	DSM_MSG_CKPT_ASK,      /* 8.1 */
 	DSM_MSG_CKPT_DONE,     /* 8.6 */
-	DSM_MSG_LOST,          /* 9.1 */
-	DSM_MSG_RESET,         /* 9.2 */
+	DSM_MSG_LOST,          /* 10.1 */
+	DSM_MSG_RESET,         /* 10.2 */
 	DSM_MSG_LAST
 };
 

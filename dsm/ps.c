@@ -377,6 +377,11 @@ void dsm_ps_tick(struct dsm_node *n)
 	uint64_t now = dsm_now(n);
 	if (!s->active || n->mode != DSM_ACTIVE)
 		return;
+	if (now >= s->next_alive) {          /* 10.2: the manager resets only with us */
+		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = n->gtime};
+		dsm_send(n, n->manager, &b);
+		s->next_alive = now + DSM_BEACON_TICKS;
+	}
 	if (s->phase == DSM_PS_IDLE) {
 		if (n->cfg.ckpt_ticks && now >= s->next_auto)
 			ps_start(n);
@@ -405,7 +410,7 @@ void dsm_ps_tick(struct dsm_node *n)
 	dsm_ps_progress(n);
 }
 
-/* 9.3 on the PageServer: every page not written since the reset at t becomes
+/* 10.3 on the PageServer: every page not written since the reset at t becomes
  * its image's copy again, an orphan. The reset is a step of the global time
  * that wrote every page, so each copy's version is t, and the disk already
  * holds it (saved = t). */

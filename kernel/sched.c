@@ -12,12 +12,14 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
+#include "kernel/param.h"
 #include "kernel/sched.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 
 #define BEAT_TICKS 200u          /* heartbeat period: 2 s at PIT_HZ 100 */
+#define MGR_SILENT_TICKS 300u    /* no frame from the manager this long: say so */
 
 struct beat {
 	uint32_t node;
@@ -59,7 +61,7 @@ void sched_init(void)
 		tasks[i].next = time_ticks + tasks[i].period_ticks;
 }
 
-/* A reset (dsm/proto.h, 9) is never silent: one console line each. */
+/* A reset (dsm/proto.h, 10) is never silent: one console line each. */
 static void reset_report(void)
 {
 	static uint32_t told;
@@ -72,10 +74,31 @@ static void reset_report(void)
 		     "lost with its owner", n->reset_image_t, n->reset_t, n->reset_page);
 }
 
+/* A node cut off from the manager (a partition, or the manager failed) can
+ * commit nothing: it waits, and says so once, and again when it is back. */
+static void manager_report(void)
+{
+	static int told;
+	const struct dsm_node *n = dsmenv_node();
+	int silent;
+
+	if (!dsmenv_on() || n->mode != DSM_ACTIVE || n->cfg.manager)
+		return;
+	silent = n->mgr_heard + MGR_SILENT_TICKS < time_ticks;
+	if (silent && !told)
+		shell_notice("heap: no word from the manager (node %u) for %u s: cut off from it, "
+			     "or it failed; waiting", n->manager, MGR_SILENT_TICKS / PIT_HZ);
+	else if (!silent && told)
+		shell_notice("heap: the manager (node %u) answers again, at gtime %llu", n->manager,
+			     n->gtime);
+	told = silent;
+}
+
 /* Run every due task once; a node with no heap (yet) runs nothing. */
 void sched_poll(void)
 {
 	reset_report();
+	manager_report();
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
 	    dsmenv_node()->ps.active)
 		return;                 /* the PageServer runs no transactions */

@@ -227,7 +227,7 @@ static int txn_attempt(void (*body)(void *), void *arg)
 }
 
 /* A page nobody served may have been lost with its owner: the manager then
- * resets the heap to the last checkpoint (dsm/proto.h, 9) a moment later.
+ * resets the heap to the last checkpoint (dsm/proto.h, 10) a moment later.
  * 1 if that happened (run the unit of work again, on the restored heap). */
 static int reset_followed(uint32_t resets_before)
 {

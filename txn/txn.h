@@ -58,7 +58,7 @@ enum txn_cause {
 	TXN_CAUSE_RECOVERY,     /* recovery dropped a page in our access set (4.3) */
 	TXN_CAUSE_LOST_RACE,    /* our grant died: CommitReject, or a commit at our time */
 	TXN_CAUSE_LOCAL,        /* the environment gave up (txn_abort) */
-	TXN_CAUSE_RESET,        /* the heap went back to the last checkpoint (9) */
+	TXN_CAUSE_RESET,        /* the heap went back to the last checkpoint (10) */
 	TXN_NCAUSES
 };
 #define TXN_NO_PAGE 0xFFFFFFFFu
