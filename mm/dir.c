@@ -82,31 +82,34 @@ int mm_dir_bind(struct mm *mm, const char *name, uint32_t obj)
 	return MM_OK;
 }
 
-int mm_dir_lookup(struct mm *mm, const char *name, uint32_t *obj)
+/* The slot bound to `name`, or MM_ENOENT. */
+static int dir_slot(struct mm *mm, const char *name, int *slot)
 {
 	uint32_t w[MM_NAME_MAX / 4u];
-	int slot, free_slot;
+	int free_slot;
 	int r = name_words(name, w);
 	if (r == MM_OK)
-		r = dir_find(mm, w, &slot, &free_slot);
+		r = dir_find(mm, w, slot, &free_slot);
+	if (r == MM_OK && *slot < 0)
+		r = MM_ENOENT;
+	return r;
+}
+
+int mm_dir_lookup(struct mm *mm, const char *name, uint32_t *obj)
+{
+	int slot;
+	int r = dir_slot(mm, name, &slot);
 	if (r != MM_OK)
 		return r;
-	if (slot < 0)
-		return MM_ENOENT;
 	return mm_ref_load(mm, mm_dir_addr(mm), cell_off(slot), obj);
 }
 
 int mm_dir_unbind(struct mm *mm, const char *name)
 {
-	uint32_t w[MM_NAME_MAX / 4u];
-	int slot, free_slot;
-	int r = name_words(name, w);
-	if (r == MM_OK)
-		r = dir_find(mm, w, &slot, &free_slot);
+	int slot;
+	int r = dir_slot(mm, name, &slot);
 	if (r != MM_OK)
 		return r;
-	if (slot < 0)
-		return MM_ENOENT;
 	r = mm_ref_store(mm, mm_dir_addr(mm), cell_off(slot), 0);
 	if (r != MM_OK)
 		return r;
