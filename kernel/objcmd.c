@@ -22,6 +22,7 @@
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
 #include "kernel/shell.h"
+#include "kernel/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
@@ -111,64 +112,36 @@ static int op_run(const char *cmd, void (*body)(void *))
 	return 0;
 }
 
-/* ---- runs of transactions -------------------------------------------------- */
+/* ---- runs of transactions (kernel/steps.h) ----------------------------------- */
 
-struct run {
-	const char *what;
-	void (*body)(void *);
-	uint32_t count, done, retries, max_retries, aborts;
-	uint64_t us;
-	int err;                        /* txrun's, or the heap's (op.r) */
-	int mm_err;                     /* err is an mm_result */
-};
-
-static void run_go(struct run *s)
+/* Before each step: a fresh result and the step's number and random draw. */
+static void run_prepare(void *a, uint32_t i)
 {
-	const struct txrun_stats *t = txrun_stats();
-	uint32_t aborts0 = dsmenv_node()->txn.n_aborts;
-	uint64_t t0 = time_us();
+	struct op *x = a;
 
-	s->done = s->retries = s->max_retries = 0;
-	s->mm_err = 0;
-	for (s->err = 0; s->done < s->count; s->done++) {
-		op.r = MM_OK;
-		op.what = "";
-		op.k = kernel_random();
-		op.n = s->done;
-		if ((s->err = txrun(s->body, &op)) < 0)
-			break;
-		if ((s->err = op.r) != MM_OK) {
-			s->mm_err = 1;
-			break;
-		}
-		s->retries += t->last_retries;
-		if (t->last_retries > s->max_retries)
-			s->max_retries = t->last_retries;
-		if (s->count >= 200u && (s->done + 1u) % (s->count / 4u) == 0 &&
-		    s->done + 1u < s->count)
-			kprintf("%s: %u of %u\n", s->what, s->done + 1u, s->count);
-	}
-	s->us = time_us() - t0;
-	s->aborts = dsmenv_node()->txn.n_aborts - aborts0;
+	x->r = MM_OK;
+	x->what = "";
+	x->k = kernel_random();
+	x->n = i;
 }
 
-static int run_report(const struct run *s)
+/* After each step: the heap's own error (an mm_result) stops the run. */
+static int run_check(void *a)
 {
-	uint64_t rate = s->us ? (uint64_t)s->done * 1000000u / s->us : 0;
+	return ((struct op *)a)->r;
+}
 
-	kprintf("%s: %u committed in %llu us (%llu tx/s), aborts %u, retries %u, max retries %u\n",
-		s->what, s->done, s->us, rate, s->aborts, s->retries, s->max_retries);
-	if (s->mm_err && s->err == MM_ETYPE && op.obj)
+static int run_explain(const struct steps *s)
+{
+	if (s->err == MM_ETYPE && op.obj)
 		return shell_error("%s: stopped after %u: object 0x%08x is not a %s: wrong type",
 				   s->what, s->done, op.obj, op.what[0] ? op.what : "list");
-	if (s->mm_err)
-		return shell_error("%s: stopped after %u: %s%s%s", s->what, s->done, op.what,
-				   op.what[0] ? ": " : "", objheap_strerror(s->err));
-	if (s->err < 0)
-		return shell_error("%s: stopped after %u: %s", s->what, s->done,
-				   dsmenv_strerror(s->err));
-	return 0;
+	return shell_error("%s: stopped after %u: %s%s%s", s->what, s->done, op.what,
+			   op.what[0] ? ": " : "", objheap_strerror(s->err));
 }
+
+#define RUN_INIT(name, fn) { .what = (name), .body = (fn), .prepare = run_prepare, \
+			     .check = run_check, .explain = run_explain, .arg = &op }
 
 static int run_count(const char *cmd, const char *s, uint32_t *n)
 {
@@ -672,7 +645,7 @@ static void list_check_body(void *a)
 	x->out[2] = i;
 }
 
-static int list_runs(int argc, char **argv, struct run *s)
+static int list_runs(int argc, char **argv, struct steps *s)
 {
 	static const struct { const char *name; void (*body)(void *); } runs[] = {
 		{ "push", list_push_body }, { "pop", list_pop_body }, { "inc", list_inc_body },
@@ -698,7 +671,7 @@ static int list_runs(int argc, char **argv, struct run *s)
 
 int objcmd_list(int argc, char **argv)
 {
-	struct run s = { 0 };
+	struct steps s = RUN_INIT("list", 0);
 
 	if (argc < 3)
 		return shell_error("usage: list new <name> [private] | list push|pop|inc|reloc <name> "
@@ -714,10 +687,10 @@ int objcmd_list(int argc, char **argv)
 	if (list_runs(argc, argv, &s) < 0)
 		return -1;
 	op.obj = 0;
-	run_go(&s);
+	steps_run(&s);
 	if (s.body == list_check_body && s.err == 0)
 		kprintf("list %s: %u elements, sum %u\n", argv[2], op.out[2], op.out[1]);
-	return run_report(&s);
+	return steps_report(&s);
 }
 
 /* ---- benchmarks ------------------------------------------------------------ */
@@ -864,14 +837,14 @@ static void fs_auto_body(void *a)
 
 static int fs_run(uint32_t n, int autom)
 {
-	struct run s = { .what = "fsbench", .body = fs_step_body };
+	struct steps s = RUN_INIT("fsbench", fs_step_body);
 	uint32_t moved = 0, per = autom ? FS_AUTO_EVERY : n, done = 0;
 	uint32_t aborts = 0, retries = 0, mr = 0;
 	uint64_t us = 0;
 
 	while (done < n) {
 		s.count = n - done < per ? n - done : per;
-		run_go(&s);
+		steps_run(&s);
 		done += s.done;
 		aborts += s.aborts;
 		retries += s.retries;
@@ -886,7 +859,7 @@ static int fs_run(uint32_t n, int autom)
 	s.done = done, s.aborts = aborts, s.retries = retries, s.us = us, s.max_retries = mr;
 	kprintf("fsbench: %u aborts per 1000 transactions (%s), %u objects moved\n",
 		done ? aborts * 1000u / done : 0, autom ? "monitor on" : "monitor off", moved);
-	return run_report(&s);
+	return steps_report(&s);
 }
 
 int objcmd_fsbench(int argc, char **argv)

@@ -26,6 +26,7 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
+#include "kernel/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
@@ -97,64 +98,6 @@ static void bank_check_body(void *a)
 		x->sum += BANK_ACCT[i];
 }
 
-/* A run of transactions: count of them, or as many as fit until a time. */
-struct steps {
-	const char *what;
-	void (*body)(void *);
-	void (*prepare)(void *);        /* before each step, outside it (random draws) */
-	void *arg;
-	uint32_t count;                 /* 0: until until_us */
-	uint64_t until_us;
-	uint32_t done, max_retries, retries, aborts;
-	uint64_t us;
-	int err;
-};
-
-static void steps_progress(const struct steps *s)
-{
-	if (s->count >= 1000u && s->done % (s->count / 4u) == 0 && s->done < s->count)
-		kprintf("%s: %u of %u\n", s->what, s->done, s->count);
-}
-
-/* Run the steps; stops at the first error (s->err) and says how far it got. */
-static void steps_run(struct steps *s)
-{
-	const struct txrun_stats *r = txrun_stats();
-	uint32_t aborts0 = dsmenv_node()->txn.n_aborts;
-	uint64_t t0 = time_us();
-
-	s->done = s->max_retries = s->retries = 0;
-	s->err = 0;
-	for (uint32_t i = 0; i < WORK_COUNT_MAX * 10u; i++) {
-		if (s->count ? s->done == s->count : time_us() >= s->until_us)
-			break;
-		if (s->prepare)
-			s->prepare(s->arg);
-		s->err = txrun(s->body, s->arg);
-		if (s->err < 0)
-			break;
-		s->done++;
-		s->retries += r->last_retries;
-		if (r->last_retries > s->max_retries)
-			s->max_retries = r->last_retries;
-		steps_progress(s);
-	}
-	s->us = time_us() - t0;
-	s->aborts = dsmenv_node()->txn.n_aborts - aborts0;
-}
-
-static int steps_report(const struct steps *s)
-{
-	uint64_t rate = s->us ? (uint64_t)s->done * 1000000u / s->us : 0;
-
-	kprintf("%s: %u committed in %llu us (%llu tx/s), aborts %u, retries %u, max retries %u\n",
-		s->what, s->done, s->us, rate, s->aborts, s->retries, s->max_retries);
-	if (s->err < 0)
-		return shell_error("%s: stopped after %u: %s", s->what, s->done,
-				   dsmenv_strerror(s->err));
-	return 0;
-}
-
 /* The common front of every command here: the heap must be there. */
 static int heap_ready(const char *cmd)
 {
@@ -172,8 +115,9 @@ static int count_arg(const char *cmd, const char *s, uint32_t *n)
 	return 0;
 }
 
-static void bank_prepare(void *a)
+static void bank_prepare(void *a, uint32_t i)
 {
+	(void)i;
 	struct bank_arg *x = a;
 
 	x->r1 = kernel_random();
@@ -362,8 +306,9 @@ static void txprint_body(void *a)
 	*v += 1u;               /* the write may abort this attempt: the line goes too */
 }
 
-static void txprint_next(void *a)
+static void txprint_next(void *a, uint32_t i)
 {
+	(void)i;
 	((struct txprint_arg *)a)->i++;
 }
 
