@@ -75,15 +75,16 @@ static void reset_report(void)
 }
 
 /* A node cut off from the manager (a partition, or the manager failed) can
- * commit nothing: it waits, and says so once, and again when it is back. */
-static void manager_report(void)
+ * commit nothing: it waits, and says so once, and again when it is back.
+ * 1 while it is cut off. */
+static int manager_report(void)
 {
 	static int told;
 	const struct dsm_node *n = dsmenv_node();
 	int silent;
 
 	if (!dsmenv_on() || n->mode != DSM_ACTIVE || n->cfg.manager)
-		return;
+		return 0;
 	silent = n->mgr_heard + MGR_SILENT_TICKS < time_ticks;
 	if (silent && !told)
 		shell_notice("heap: no word from the manager (node %u) for %u s: cut off from it, "
@@ -92,13 +93,15 @@ static void manager_report(void)
 		shell_notice("heap: the manager (node %u) answers again, at gtime %llu", n->manager,
 			     n->gtime);
 	told = silent;
+	return silent;
 }
 
 /* Run every due task once; a node with no heap (yet) runs nothing. */
 void sched_poll(void)
 {
 	reset_report();
-	manager_report();
+	if (manager_report())
+		return;         /* cut off: a task could not commit, and would block the shell */
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
 	    dsmenv_node()->ps.active)
 		return;                 /* the PageServer runs no transactions */
