@@ -264,6 +264,7 @@ void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_mgr_tick(struct dsm_node *n);
 void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
 void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
+void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);
 void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);

@@ -134,17 +134,26 @@ void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m)
 	dsm_page_serve(n, m);
 }
 
+/* Make `data` this node's copy of `page` at version v, a replica: the one
+ * way a page's contents arrive, by fetch (1.3), snoop (8.8) or from a
+ * PageServer's disk (7.4, 10.3). The caller has checked that it may. */
+void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
+{
+	struct dsm_page *pg = &n->page[page];
+	if (pg->state == DSM_ABSENT)
+		n->env->page_map(n->env_ctx, page);
+	n->env->page_copy(n->env_ctx, page, DSM_COPY_IN, (uint8_t *)data);
+	pg->state = DSM_REPLICA;
+	pg->version = v;
+}
+
 static void page_install(struct dsm_node *n)
 {
 	struct dsm_fetch *f = &n->fetch;
-	struct dsm_page *pg = &n->page[f->page];
 	f->active = false;
-	if (pg->state != DSM_ABSENT)
+	if (n->page[f->page].state != DSM_ABSENT)
 		return;
-	n->env->page_map(n->env_ctx, f->page);
-	n->env->page_copy(n->env_ctx, f->page, DSM_COPY_IN, f->buf);
-	pg->state = DSM_REPLICA;
-	pg->version = f->v;
+	dsm_page_set(n, f->page, f->v, f->buf);
 	n->stats.pages_installed++;
 	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = f->page, .v = f->v,
 				   .t = n->gtime, .data = f->buf};

@@ -33,13 +33,8 @@ void dsm_ps_written(struct dsm_node *n, uint32_t page)
 
 void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
 {
-	struct dsm_page *pg = &n->page[page];
 	DSM_ASSERT(n, n->ps.active && n->mode == DSM_JOINING && page < DSM_PAGES_MAX);
-	if (pg->state == DSM_ABSENT)
-		n->env->page_map(n->env_ctx, page);
-	n->env->page_copy(n->env_ctx, page, DSM_COPY_IN, (uint8_t *)data);
-	pg->state = DSM_REPLICA;
-	pg->version = v;
+	dsm_page_set(n, page, v, data);
 	n->ps.saved[page] = v;
 }
 
@@ -432,11 +427,7 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 			memset(n->scratch, 0, DSM_PAGE_SIZE);
 			v = 0;
 		}
-		if (pg->state == DSM_ABSENT)
-			n->env->page_map(n->env_ctx, p);
-		n->env->page_copy(n->env_ctx, p, DSM_COPY_IN, n->scratch);
-		pg->state = DSM_REPLICA;
-		pg->version = t;
+		dsm_page_set(n, p, t, n->scratch);
 		pg->known = t;
 		s->saved[p] = t;
 		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
@@ -456,10 +447,7 @@ static void ps_snoop_install(struct dsm_node *n, const struct dsm_ps_snoop *x)
 		n->ps.n_snoop_skipped++;
 		return;
 	}
-	n->env->page_map(n->env_ctx, x->page);
-	n->env->page_copy(n->env_ctx, x->page, DSM_COPY_IN, (uint8_t *)x->buf);
-	pg->state = DSM_REPLICA;
-	pg->version = x->v;
+	dsm_page_set(n, x->page, x->v, x->buf);
 	n->ps.n_snooped++;
 	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = x->page, .v = x->v,
 				   .t = n->gtime, .data = x->buf};
