@@ -37,7 +37,6 @@
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
-#include "kernel/psnode.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/vm.h"
@@ -140,28 +139,38 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 	panic("dsm: assert %s at %s:%d", expr, file, line);
 }
 
+/* The PageServer's disk side (kernel/psnode.c, heap part) is reached only
+ * through this one root, set by dsmenv_set_disk: no other pointer from this
+ * node-local file into heap-resident code. Unset: every call fails. */
+static const struct dsmenv_disk *disk;
+
+void dsmenv_set_disk(const struct dsmenv_disk *d)
+{
+	disk = d;
+}
+
 static int env_ps_begin(void *ctx, uint64_t t)
 {
 	(void)ctx;
-	return psnode_begin(t);
+	return disk ? disk->begin(t) : -1;
 }
 
 static int env_ps_save(void *ctx, uint32_t page, uint64_t v)
 {
 	(void)ctx;
-	return psnode_save(page, v, env_frame(page));
+	return disk ? disk->save(page, v, env_frame(page)) : -1;
 }
 
 static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
 {
 	(void)ctx;
-	return psnode_commit(t, npages, full);
+	return disk ? disk->commit(t, npages, full) : -1;
 }
 
 static int env_ps_read(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v)
 {
 	(void)ctx;
-	return psnode_read(page, buf, v);
+	return disk ? disk->read(page, buf, v) : -1;
 }
 
 static const struct dsm_env kernel_env = {

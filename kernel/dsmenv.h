@@ -13,6 +13,7 @@
 #ifndef PLURIX_KERNEL_DSMENV_H
 #define PLURIX_KERNEL_DSMENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,16 @@ int dsmenv_busy(void);
 /* 1: the core runs no more (frames queue) until dsmenv_hold(0); the
  * PageServer loads its image into the core meanwhile (kernel/psnode.c). */
 void dsmenv_hold(int on_hold);
+
+/* A PageServer's disk, as the core's ps_* environment calls reach it
+ * (dsm/env.h); save gets the page's own heap frame to write from. */
+struct dsmenv_disk {
+	int (*begin)(uint64_t t);
+	int (*save)(uint32_t page, uint64_t v, const uint8_t *data);
+	int (*commit)(uint64_t t, uint32_t npages, bool full);
+	int (*read)(uint32_t page, uint8_t *buf, uint64_t *v);
+};
+void dsmenv_set_disk(const struct dsmenv_disk *d);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
 struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */

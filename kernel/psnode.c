@@ -157,6 +157,7 @@ void psnode_boot(struct dsm_node *n, uint16_t cluster)
 		return;
 	r = ps_scan(&img, &idx, &cb);
 	usable = 1;
+	dsmenv_set_disk(&psnode_disk);
 	if (r == PS_ENOCKPT)
 		kprintf("pageserver: error: no checkpoint on the disk can be restored\n");
 	else if (r < 0)
@@ -259,3 +260,7 @@ const struct ps_image *psnode_image(void)
 {
 	return &img;
 }
+
+const struct dsmenv_disk psnode_disk = {
+	.begin = psnode_begin, .save = psnode_save, .commit = psnode_commit, .read = psnode_read,
+};

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct dsm_node;
+struct dsmenv_disk;
 struct ps_image;
 
 struct psnode_stats {
@@ -22,6 +23,7 @@ struct psnode_stats {
 /* After interrupts are on, before the node answers anybody: open, scan and
  * load the disk into the core (which is still joining). */
 void psnode_boot(struct dsm_node *n, uint16_t cluster);
+extern const struct dsmenv_disk psnode_disk;  /* handed to kernel/dsmenv.c */
 int psnode_begin(uint64_t t);
 int psnode_save(uint32_t page, uint64_t v, const uint8_t *data);
 int psnode_commit(uint64_t t, uint32_t npages, bool full);
