@@ -37,24 +37,52 @@ static struct {
 static int snooping;            /* net_snoop: frames for others go to the PageServer */
 static int npeers;
 
-static struct {
+/* One answer the shell waits for: armed by the waiter, fired by the receive
+ * interrupt with the TSC of the arrival. */
+struct waiter {
 	volatile int armed;
 	volatile int done;
+	uint64_t tsc;
+};
+
+static struct {
+	struct waiter w;
 	const uint8_t *payload;
 	size_t len;
 	uint16_t from;
 	uint16_t src;
-	uint64_t tsc;
 } mbox;
 
 /* The frame train being waited for (net_train_ask). */
 static struct {
-	volatile int armed;
-	volatile int done;
+	struct waiter w;
 	uint32_t token;
 	uint32_t want, got;     /* masks of part indexes */
-	uint64_t tsc;
 } train;
+
+static void waiter_set(struct waiter *w, int armed)
+{
+	uint32_t f = irq_save();
+
+	w->done = 0;
+	w->armed = armed;
+	irq_restore(f);
+}
+
+static void waiter_fire(struct waiter *w)
+{
+	w->tsc = rdtsc();
+	w->armed = 0;
+	w->done = 1;
+}
+
+static int waiter_done(const struct waiter *w, uint64_t *tsc)
+{
+	if (!w->done)
+		return 0;
+	*tsc = w->tsc;
+	return 1;
+}
 
 static int peer_find(uint16_t node)
 {
@@ -147,25 +175,20 @@ static void net_train_answer(const struct frame_hdr *h, const uint8_t *p)
 
 static void net_train_part(const struct frame_hdr *h, const uint8_t *p)
 {
-	if (!train.armed || h->len < 5 || frame_get32(p) != train.token || p[4] >= 32)
+	if (!train.w.armed || h->len < 5 || frame_get32(p) != train.token || p[4] >= 32)
 		return;
 	train.got |= 1u << p[4];
-	if ((train.got & train.want) == train.want) {
-		train.tsc = rdtsc();
-		train.armed = 0;
-		train.done = 1;
-	}
+	if ((train.got & train.want) == train.want)
+		waiter_fire(&train.w);
 }
 
 static void net_pong(const struct frame_hdr *h, const uint8_t *payload)
 {
-	if (mbox.armed && h->len == mbox.len &&
+	if (mbox.w.armed && h->len == mbox.len &&
 	    (mbox.from == FRAME_NODE_ALL || mbox.from == h->src) &&
 	    memcmp(payload, mbox.payload, h->len) == 0) {
-		mbox.tsc = rdtsc();
 		mbox.src = h->src;
-		mbox.armed = 0;
-		mbox.done = 1;
+		waiter_fire(&mbox.w);
 	} else {
 		st.pongs_unmatched++;
 	}
@@ -242,45 +265,33 @@ void net_init(uint16_t node, uint16_t cluster)
 
 void net_pong_arm(const uint8_t *payload, size_t len, uint16_t from)
 {
-	uint32_t f = irq_save();
-
+	waiter_set(&mbox.w, 0);
 	mbox.payload = payload;
 	mbox.len = len;
 	mbox.from = from;
-	mbox.done = 0;
-	mbox.armed = 1;
-	irq_restore(f);
+	waiter_set(&mbox.w, 1);
 }
 
 int net_pong_done(uint64_t *tsc, uint16_t *src)
 {
-	if (!mbox.done)
-		return 0;
-	*tsc = mbox.tsc;
 	*src = mbox.src;
-	return 1;
+	return waiter_done(&mbox.w, tsc);
 }
 
 void net_pong_disarm(void)
 {
-	uint32_t f = irq_save();
-
-	mbox.armed = 0;
-	mbox.done = 0;
-	irq_restore(f);
+	waiter_set(&mbox.w, 0);
 }
 
 int net_train_ask(uint16_t dst, uint32_t token, uint32_t parts, uint32_t bytes)
 {
 	uint8_t req[7];
-	uint32_t f = irq_save();
 
+	waiter_set(&train.w, 0);
 	train.token = token;
 	train.want = (1u << parts) - 1u;
 	train.got = 0;
-	train.done = 0;
-	train.armed = 1;
-	irq_restore(f);
+	waiter_set(&train.w, 1);
 	frame_put32(req, token);
 	req[4] = (uint8_t)parts;
 	frame_put16(req + 5, (uint16_t)bytes);
@@ -289,19 +300,12 @@ int net_train_ask(uint16_t dst, uint32_t token, uint32_t parts, uint32_t bytes)
 
 int net_train_done(uint64_t *tsc)
 {
-	if (!train.done)
-		return 0;
-	*tsc = train.tsc;
-	return 1;
+	return waiter_done(&train.w, tsc);
 }
 
 void net_train_disarm(void)
 {
-	uint32_t f = irq_save();
-
-	train.armed = 0;
-	train.done = 0;
-	irq_restore(f);
+	waiter_set(&train.w, 0);
 }
 
 int net_up(void)
