@@ -50,6 +50,7 @@ struct dsm_config {
 	uint32_t ckpt_ticks;  /* pageserver: checkpoint this often (0: on request only) */
 	uint32_t npages;      /* heap pages, <= DSM_PAGES_MAX (manager) */
 	uint16_t part_pages;  /* page numbers per Commit frame (0: the max) */
+	uint16_t recover_span; /* manager: pages per RecoverAck part (0: the max) */
 };
 
 /* The one outstanding page fetch (proto.h, 1). */
@@ -65,6 +66,17 @@ struct dsm_fetch {
 	uint16_t from;
 	uint64_t v, s;
 	uint8_t buf[DSM_PAGE_SIZE];
+};
+
+/* A RecoverAck being reassembled (4.2): the parts of the newest answer to
+ * our pending RecoverReq; applied when every part arrived. */
+struct dsm_recover {
+	uint32_t nonce;
+	uint64_t t, v;        /* manager's time; our decided grant's time */
+	uint32_t grant;
+	uint32_t mask;        /* parts arrived */
+	uint8_t nparts;
+	uint8_t bits[DSM_PAGES_MAX / 8u];
 };
 
 /* A commit being reassembled, or buffered ahead of gtime (proto.h, 3.8). */
@@ -155,6 +167,10 @@ struct dsm_ps {
 	uint64_t wait_start, next_send, next_auto, started;
 	uint64_t next_alive;  /* the next Beacon to the manager: we are on its side */
 	uint32_t cursor;      /* next page to look at */
+	bool zmap_pending;    /* 7.5: waiting for the written-pages map */
+	uint32_t zmap_nonce;
+	uint64_t zmap_next;   /* its next retry */
+	uint64_t join_t;      /* the time we joined at */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
 	uint64_t pend_v[DSM_PAGES_MAX];
@@ -167,7 +183,9 @@ struct dsm_ps {
 	struct dsm_ps_snoop snoop[DSM_PS_SNOOPS];
 	/* counters and the last result */
 	uint32_t n_ckpts, n_failed, n_pages, n_served_orphan, n_served_repeat;
-	uint32_t n_reload_errors, n_snooped, n_snoop_skipped;
+	uint32_t n_reload_errors, n_snooped, n_snoop_skipped, n_yields;
+	uint32_t n_zero_pages;      /* pages the written-pages map showed zero (7.5) */
+	uint32_t n_disk_reads;      /* image pages read back from the disk on demand */
 	uint64_t last_t, last_ticks;
 	uint32_t last_pages;
 	uint8_t last_status;
@@ -210,6 +228,7 @@ struct dsm_node {
 	uint32_t seq;                       /* frame sequence number */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
+	struct dsm_recover rec;
 	struct dsm_commit_slot window[DSM_COMMIT_WINDOW];
 	struct txn txn;
 	struct dsm_mgr mgr;
@@ -254,6 +273,7 @@ void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_fetch_tick(struct dsm_node *n);
 void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m);
+bool dsm_recover_part(struct dsm_node *n, const struct dsm_msg *m, uint32_t nonce);
 void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t);
 void dsm_gtime_on_commit_ack(struct dsm_node *n, const struct dsm_msg *m);
@@ -269,6 +289,7 @@ void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);
 void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_joined(struct dsm_node *n);
+void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_written(struct dsm_node *n, uint32_t page);
 void dsm_ps_progress(struct dsm_node *n);
 void dsm_ps_tick(struct dsm_node *n);

@@ -169,28 +169,49 @@ static void gtime_recover_own(struct dsm_node *n, const struct dsm_msg *m)
 	}
 }
 
-/* 4.3: apply the manager's answer atomically. */
+/* 4.2: keep one part of the newest answer to our RecoverReq `nonce`; true
+ * once every part of it arrived (n->rec then holds the whole bitmap). */
+bool dsm_recover_part(struct dsm_node *n, const struct dsm_msg *m, uint32_t nonce)
+{
+	struct dsm_recover *r = &n->rec;
+	if (r->nonce != nonce || r->mask == 0 || m->t > r->t) {
+		*r = (struct dsm_recover){.nonce = nonce, .t = m->t, .v = m->v,
+					  .grant = m->grant, .nparts = m->nparts};
+		memset(r->bits, 0, (n->npages + 7u) / 8u);
+	}
+	if (m->t < r->t || m->nparts != r->nparts)
+		return false;
+	memcpy(r->bits + (uint32_t)m->part * m->span / 8u, m->body, m->count);
+	r->mask |= 1u << m->part;
+	return r->mask == (m->nparts == 32 ? 0xFFFFFFFFu : (1u << m->nparts) - 1u);
+}
+
+/* 4.3: apply the manager's answer atomically, once all its parts are here. */
 void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (!n->recovering || m->id != n->nonce || m->src != n->manager || m->t < n->gtime ||
-	    m->page != n->npages)
+	    m->page != n->npages || !dsm_recover_part(n, m, n->nonce))
 		return;
-	gtime_recover_own(n, m);
+	const struct dsm_recover *r = &n->rec;
+	struct dsm_msg whole = {.t = r->t, .v = r->v, .grant = r->grant};
+	gtime_recover_own(n, &whole);
 	for (uint32_t p = 0; p < n->npages; p++) {
-		if (!(m->body[p / 8u] & (1u << (p % 8u))))
+		if (!(r->bits[p / 8u] & (1u << (p % 8u))))
 			continue;
 		if (txn_touches(n, p))
 			txn_conflict(n, TXN_CAUSE_RECOVERY, p);
-		n->page[p].known = m->t;
+		n->page[p].known = r->t;
 		dsm_page_drop(n, p);
 	}
-	txn_foreign_commit(n, m->t);
-	gtime_advance(n, m->t);
+	uint64_t t = r->t;
+	n->rec.mask = 0;
+	txn_foreign_commit(n, t);
+	gtime_advance(n, t);
 	n->recovering = false;
 	for (uint32_t i = 0; i < DSM_COMMIT_WINDOW; i++)
 		if (n->window[i].used && n->window[i].t <= n->gtime)
 			n->window[i].used = false;
-	struct dsm_obs_event ev = {.kind = DSM_OBS_RECOVERED, .t = m->t};
+	struct dsm_obs_event ev = {.kind = DSM_OBS_RECOVERED, .t = t};
 	dsm_observe(n, &ev);
 	txn_caught_up(n);
 	gtime_try_apply(n);

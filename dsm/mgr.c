@@ -16,7 +16,7 @@ void dsm_mgr_init(struct dsm_node *n)
 	struct dsm_mgr *g = &n->mgr;
 	g->active = true;
 	g->grant_next = 1;
-	for (uint32_t p = 0; p < DSM_PAGES_MAX; p++)
+	for (uint32_t p = 0; p < n->npages; p++)
 		g->last_writer[p] = n->cfg.id;
 	g->next_beacon = dsm_now(n) + DSM_BEACON_TICKS;
 }
@@ -27,7 +27,7 @@ void dsm_mgr_restore(struct dsm_node *n, uint64_t t)
 {
 	struct dsm_mgr *g = &n->mgr;
 	g->time = t;
-	for (uint32_t p = 0; p < DSM_PAGES_MAX; p++)
+	for (uint32_t p = 0; p < n->npages; p++)
 		g->last_write[p] = 0;
 }
 
@@ -221,19 +221,36 @@ static void mgr_on_commit_req(struct dsm_node *n, const struct dsm_msg *m)
 		mgr_decide(n);
 }
 
-/* 4.2: pages written since the requester's time by anybody but itself. */
+/* 4.2: was page p written after time v by another node than src? The zero
+ * map (7.5) asks for every write since the heap began, by anybody. */
+static bool mgr_written(const struct dsm_node *n, uint32_t p, const struct dsm_msg *m)
+{
+	const struct dsm_mgr *g = &n->mgr;
+	if (m->flags & DSM_RECOVER_ZERO_MAP)
+		return n->restored || g->last_write[p] > 0;
+	return g->last_write[p] > m->v && g->last_writer[p] != m->src;
+}
+
+/* 4.2: the pages written since the requester's time, as one bitmap in parts
+ * of cfg.recover_span pages, all at this one time. */
 static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 {
 	struct dsm_mgr *g = &n->mgr;
-	uint32_t bytes = (n->npages + 7u) / 8u;
-	memset(n->scratch, 0, bytes);
-	for (uint32_t p = 0; p < n->npages; p++)
-		if (g->last_write[p] > m->v && g->last_writer[p] != m->src)
-			n->scratch[p / 8u] |= (uint8_t)(1u << (p % 8u));
+	uint32_t span = n->cfg.recover_span;
 	struct dsm_msg a = {.type = DSM_MSG_RECOVER_ACK, .id = m->id, .t = g->time,
 			    .grant = g->decided_grant[m->src], .v = g->decided_t[m->src],
-			    .page = n->npages, .count = (uint16_t)bytes, .body = n->scratch};
-	dsm_send(n, m->src, &a);
+			    .page = n->npages, .span = (uint16_t)span, .flags = m->flags,
+			    .nparts = (uint8_t)((n->npages + span - 1u) / span), .body = n->scratch};
+	for (uint32_t first = 0; first < n->npages; first += span) {
+		uint32_t end = first + span < n->npages ? first + span : n->npages;
+		a.count = (uint16_t)((end - first + 7u) / 8u);
+		memset(n->scratch, 0, a.count);
+		for (uint32_t p = first; p < end; p++)
+			if (mgr_written(n, p, m))
+				n->scratch[(p - first) / 8u] |= (uint8_t)(1u << ((p - first) % 8u));
+		dsm_send(n, m->src, &a);
+		a.part++;
+	}
 }
 
 static void mgr_send_reset(struct dsm_node *n)

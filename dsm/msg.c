@@ -77,11 +77,12 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 	case DSM_MSG_TOKEN_RETURN:
 		frame_put32(p, m->id); frame_put32(p + 4, m->grant); break;
 	case DSM_MSG_RECOVER_REQ:
-		frame_put32(p, m->id); frame_put64(p + 4, m->v); break;
+		frame_put32(p, m->id); frame_put64(p + 4, m->v); p[12] = m->flags; break;
 	case DSM_MSG_RECOVER_ACK:
 		frame_put32(p, m->id); frame_put64(p + 4, m->t); frame_put32(p + 12, m->grant);
 		frame_put64(p + 16, m->v); frame_put32(p + 24, m->page);
-		frame_put16(p + 28, m->count); break;
+		p[28] = m->part; p[29] = m->nparts; frame_put16(p + 30, m->span);
+		frame_put16(p + 32, m->count); p[34] = m->flags; break;
 	case DSM_MSG_BEACON:
 		frame_put64(p, m->t); break;
 	default:
@@ -149,16 +150,32 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 	case DSM_MSG_TOKEN_RETURN:
 		m->id = frame_get32(p); m->grant = frame_get32(p + 4); break;
 	case DSM_MSG_RECOVER_REQ:
-		m->id = frame_get32(p); m->v = frame_get64(p + 4); break;
+		m->id = frame_get32(p); m->v = frame_get64(p + 4); m->flags = p[12]; break;
 	case DSM_MSG_RECOVER_ACK:
 		m->id = frame_get32(p); m->t = frame_get64(p + 4); m->grant = frame_get32(p + 12);
 		m->v = frame_get64(p + 16); m->page = frame_get32(p + 24);
-		m->count = frame_get16(p + 28); break;
+		m->part = p[28]; m->nparts = p[29]; m->span = frame_get16(p + 30);
+		m->count = frame_get16(p + 32); m->flags = p[34]; break;
 	case DSM_MSG_BEACON:
 		m->t = frame_get64(p); break;
 	default:
 		break;
 	}
+}
+
+/* A RecoverAck part: part k of a heap of `page` pages covers pages
+ * [k * span, min((k + 1) * span, page)), one bit each. */
+static bool recover_part_ok(const struct dsm_msg *m)
+{
+	if (m->page == 0 || m->page > DSM_PAGES_MAX || m->span == 0 ||
+	    m->span > DSM_RECOVER_SPAN || m->span % 8u != 0)
+		return false;
+	uint32_t nparts = (m->page + m->span - 1u) / m->span;
+	if (nparts > 32u || m->nparts != nparts || m->part >= nparts)
+		return false;
+	uint32_t first = (uint32_t)m->part * m->span;
+	uint32_t pages = m->page - first < m->span ? m->page - first : m->span;
+	return m->count == (pages + 7u) / 8u;
 }
 
 /* Limits on the variable part, checked before anything uses it. */
@@ -175,7 +192,7 @@ static bool msg_counts_ok(const struct dsm_msg *m)
 		return m->count <= DSM_PART_PAGES_MAX && m->nparts >= 1 &&
 		       m->nparts <= 32 && m->part < m->nparts;
 	case DSM_MSG_RECOVER_ACK:
-		return m->page <= DSM_PAGES_MAX && m->count == (m->page + 7u) / 8u;
+		return recover_part_ok(m);
 	default:
 		return true;
 	}

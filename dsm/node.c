@@ -111,6 +111,17 @@ static void node_on_restore_ack(struct dsm_node *n, const struct dsm_msg *m)
 	n->env->wake(n->env_ctx);
 }
 
+/* Whole bytes of bitmap per part, and at most 32 parts for the heap. */
+static void node_fit_recover_span(struct dsm_config *c)
+{
+	uint32_t span = c->recover_span ? c->recover_span : DSM_RECOVER_SPAN;
+	uint32_t least = (c->npages + 31u) / 32u;
+	if (span < least)
+		span = least;
+	span = (span + 7u) / 8u * 8u;
+	c->recover_span = (uint16_t)(span < DSM_RECOVER_SPAN ? span : DSM_RECOVER_SPAN);
+}
+
 void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	      const struct dsm_config *cfg)
 {
@@ -120,6 +131,7 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	n->cfg = *cfg;
 	if (n->cfg.part_pages == 0 || n->cfg.part_pages > DSM_PART_PAGES_MAX)
 		n->cfg.part_pages = DSM_PART_PAGES_MAX;
+	node_fit_recover_span(&n->cfg);
 	DSM_ASSERT(n, cfg->id < DSM_NODES_MAX);
 	DSM_ASSERT(n, !cfg->pageserver ||
 		      (env->ps_begin && env->ps_save && env->ps_commit && env->ps_read));
@@ -203,7 +215,12 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_COMMIT:        dsm_gtime_on_commit(n, m); break;
 	case DSM_MSG_COMMIT_ACK:    dsm_gtime_on_commit_ack(n, m); break;
 	case DSM_MSG_COMMIT_REJECT: txn_on_commit_reject(n, m); break;
-	case DSM_MSG_RECOVER_ACK:   dsm_gtime_on_recover_ack(n, m); break;
+	case DSM_MSG_RECOVER_ACK:
+		if (m->flags & DSM_RECOVER_ZERO_MAP)
+			dsm_ps_on_zero_map(n, m);
+		else
+			dsm_gtime_on_recover_ack(n, m);
+		break;
 	case DSM_MSG_BEACON:        dsm_note_time(n, m->t); break;
 	default:                    dsm_mgr_on_msg(n, m); break;
 	}

@@ -7,7 +7,7 @@
 #define PLURIX_DSM_PARAM_H
 
 #define DSM_PAGE_SIZE        4096u  /* heap page, the unit of ownership */
-#define DSM_PAGES_MAX        11264u /* heap pages (44 MB); one RecoverAck bitmap frame */
+#define DSM_PAGES_MAX        65536u /* heap pages (256 MB) */
 #define DSM_NODES_MAX        16u    /* node ids 0..DSM_NODES_MAX-1 */
 #define DSM_WSET_MAX         32u    /* pages one transaction may write (shadows) */
 #define DSM_RSET_MAX         128u   /* pages one transaction may touch in all */
@@ -17,6 +17,8 @@
 #define DSM_PART_PAGES_MAX   256u   /* page numbers in one Commit/CommitReq frame */
 #define DSM_DATA_CHUNK       1408u  /* page bytes in one PageData frame (3 frames) */
 #define DSM_DATA_PARTS       3u     /* PageData frames per page */
+#define DSM_RECOVER_SPAN     8192u  /* pages one RecoverAck part covers (1 KB bitmap) */
+#define DSM_RECOVER_PARTS    (DSM_PAGES_MAX / DSM_RECOVER_SPAN) /* parts at most */
 
 #define DSM_FETCH_RETRY_TICKS   6u   /* first PageReq retry; doubles each time */
 #define DSM_FETCH_BACKOFF_MAX   48u  /* cap of the doubling */
@@ -41,5 +43,8 @@ _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its 
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");
 _Static_assert(DSM_SELFQ_MAX >= DSM_WSET_MAX + 4u, "a CommitReq of one page a part fits");
 _Static_assert(DSM_NODES_MAX <= 32u, "node masks are 32 bits");
+_Static_assert(DSM_PAGES_MAX % DSM_RECOVER_SPAN == 0 && DSM_RECOVER_PARTS <= 32u,
+	       "RecoverAck parts tile the heap; part masks are 32 bits");
+_Static_assert(DSM_RECOVER_SPAN % 8u == 0, "a part's bitmap is whole bytes");
 
 #endif

@@ -101,8 +101,11 @@
  *   4.1 N -> M    RecoverReq(nonce, N.gtime = g)      retried
  *   4.2 M -> N    RecoverAck(nonce, t = M.time, N's last decided grant and
  *                 its time, bitmap of pages p with last_write[p] > g and
- *                 last_writer[p] != N)
- *   4.3 N, iff nonce current and t >= gtime: first its own pending commit if
+ *                 last_writer[p] != N), in parts of span pages (at most 32,
+ *                 span <= DSM_RECOVER_SPAN: a 256 MB heap is 8 frames), all
+ *                 sent at once at the one time t. N keeps the parts of the
+ *                 newest t it heard for its nonce; a lost part: N's retry.
+ *   4.3 N, iff nonce current, t >= gtime and every part of t arrived: first its own pending commit if
  *       M decided it (3.5), else abort it; then drop every page in the bitmap,
  *       known = t for them, abort a transaction that touched one; gtime = t;
  *       buffered commits <= t are discarded.
@@ -149,6 +152,16 @@
  *       (known = their versions, exact) and all of them are orphans, served
  *       by P at once (8.7) until a commit writes them. Another time: the
  *       image is of another life; P drops it and its next checkpoint is full.
+ *   7.5 P, joined without the heap's image, knows of every page only known =
+ *       join time (an upper bound), so a full checkpoint would fetch every
+ *       page of the heap. It asks instead for the written-pages map:
+ *       P -> M   RecoverReq(nonce, 0, ZERO_MAP)     retried; P stays current
+ *       M -> P   RecoverAck(..., ZERO_MAP) as 4.2 with g = 0 and every writer
+ *                (P's own earlier life too): pages ever written; every page
+ *                if M's heap was restored (last_write 0 is the image's page).
+ *       P: a page not in the map, absent, with known still the join time
+ *       (no commit since wrote it) was never written: known = 0, the zero
+ *       page. A page written after M answered has known > join time.
  *
  * 8. Checkpoint (dsm/ps.c, manager side in dsm/mgr.c)
  *   8.1 any -> all CkptAsk(nonce)          or P's own period (ckpt=<s>)
@@ -160,7 +173,11 @@
  *       staged from P's own copy if current (version == known), else
  *       fetched (1) and staged. TokenKeep renews the lease meanwhile.
  *   8.5 P -> M    TokenReturn; then the environment writes the staged pages
- *                 and a commit record with t (pageserver/format.h)
+ *                 and a commit record with t (pageserver/format.h).
+ *                 A collection that waits on one fetch DSM_HOLD_FETCH_TICKS
+ *                 returns the token at once and goes back to 8.1 (as 5 does
+ *                 for a starving holder): the cluster never stands still for
+ *                 a fetch timeout; a page that then times out ends it (EFETCH).
  *   8.6 P -> all  CkptDone(nonce, t, pages, status); saved[] = the versions
  *                 written. A failed checkpoint (a page nobody served, the
  *                 disk, a lost lease) changes nothing on disk or in saved[].
@@ -239,6 +256,7 @@ enum dsm_msg_type {
 	DSM_MSG_LAST
 };
 
+#define DSM_RECOVER_ZERO_MAP 1u  /* RecoverReq/Ack flag: the written-pages map (7.5) */
 #define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */
 
 /* One decoded message: the fields each type uses (see the table above). */
@@ -253,8 +271,10 @@ struct dsm_msg {
 	uint64_t t;         /* a time: commit, server gtime, manager time */
 	uint16_t node;      /* committer, manager */
 	uint8_t flags;      /* TokenReq: 1 starving, 2 checkpoint; RestoreAck: 1 has an
-			     * image; CkptDone: 0 ok, else enum dsm_ps_status */
+			     * image; CkptDone: 0 ok, else enum dsm_ps_status;
+			     * RecoverReq/Ack: DSM_RECOVER_ZERO_MAP (7.5) */
 	uint8_t part, nparts;
+	uint16_t span;      /* RecoverAck: pages each part covers */
 	uint16_t count;     /* pages in a commit part; data bytes; bitmap bytes */
 	const uint8_t *body; /* page numbers (u32 each), page bytes, or bitmap */
 };
@@ -274,8 +294,8 @@ enum {
 	DSM_PL_COMMIT_ACK = 12,
 	DSM_PL_COMMIT_REJECT = 4,
 	DSM_PL_TOKEN_RETURN = 8,
-	DSM_PL_RECOVER_REQ = 12,
-	DSM_PL_RECOVER_ACK = 30,
+	DSM_PL_RECOVER_REQ = 13,
+	DSM_PL_RECOVER_ACK = 35,
 	DSM_PL_BEACON = 8,
 	DSM_PL_RESTORE_REQ = 4,
 	DSM_PL_RESTORE_ACK = 17,
@@ -287,7 +307,7 @@ enum {
 
 _Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");
 _Static_assert(DSM_PL_COMMIT + 4 * DSM_PART_PAGES_MAX <= FRAME_PAYLOAD_MAX, "Commit fits");
-_Static_assert(DSM_PL_RECOVER_ACK + DSM_PAGES_MAX / 8 <= FRAME_PAYLOAD_MAX, "bitmap fits");
+_Static_assert(DSM_PL_RECOVER_ACK + DSM_RECOVER_SPAN / 8 <= FRAME_PAYLOAD_MAX, "a part fits");
 
 /* Encode m's payload into buf (FRAME_PAYLOAD_MAX bytes); returns its length,
  * 0 if m does not fit. */

@@ -31,11 +31,34 @@ void dsm_ps_written(struct dsm_node *n, uint32_t page)
 
 /* --- boot: the image, then the join ------------------------------------ */
 
+/* A page of the image: its contents now, or (data NULL) only its version,
+ * the contents staying on the disk until somebody needs them (ps_fill). */
 void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
 {
 	DSM_ASSERT(n, n->ps.active && n->mode == DSM_JOINING && page < DSM_PAGES_MAX);
-	dsm_page_set(n, page, v, data);
+	if (data)
+		dsm_page_set(n, page, v, data);
 	n->ps.saved[page] = v;
+}
+
+/* A page we lack whose newest version is the one on our disk (known ==
+ * saved: known is an upper bound of the newest write, so it is exact) is
+ * read back from the disk; true if it is present now. */
+static bool ps_fill(struct dsm_node *n, uint32_t p)
+{
+	struct dsm_page *pg = &n->page[p];
+	uint64_t v;
+	if (pg->state != DSM_ABSENT)
+		return true;
+	if (n->ps.saved[p] == 0 || pg->known != n->ps.saved[p])
+		return false;
+	if (n->env->ps_read(n->env_ctx, p, n->scratch, &v) != 0 || v != n->ps.saved[p]) {
+		n->ps.n_reload_errors++;
+		return false;
+	}
+	dsm_page_set(n, p, v, n->scratch);
+	n->ps.n_disk_reads++;
+	return true;
 }
 
 void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages)
@@ -62,17 +85,54 @@ void dsm_ps_joined(struct dsm_node *n)
 			s->saved[p] = 0;
 			continue;
 		}
-		if (pg->state == DSM_ABSENT) {  /* never written: the zero page */
+		if (pg->state == DSM_ABSENT && s->saved[p] == 0) {  /* never written: zero */
 			n->env->page_map(n->env_ctx, p);
 			pg->state = DSM_REPLICA;
 			pg->version = 0;
 		}
-		pg->known = pg->version;        /* exact: nothing was written since */
+		/* exact: nothing was written since; an absent page is on the disk */
+		pg->known = pg->state != DSM_ABSENT ? pg->version : s->saved[p];
 		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
 	}
-	if (!same)
+	s->join_t = n->gtime;
+	if (!same) {
 		s->image_t = 0;
+		s->zmap_pending = true;         /* 7.5 */
+		s->zmap_nonce = n->env->random(n->env_ctx);
+		s->zmap_next = dsm_now(n);
+	}
 	s->next_auto = dsm_now(n) + n->cfg.ckpt_ticks;
+}
+
+static void ps_zero_map_send(struct dsm_node *n)
+{
+	struct dsm_msg m = {.type = DSM_MSG_RECOVER_REQ, .id = n->ps.zmap_nonce, .v = 0,
+			    .flags = DSM_RECOVER_ZERO_MAP};
+	dsm_send(n, n->manager, &m);
+	n->ps.zmap_next = dsm_now(n) + DSM_RECOVER_RETRY_TICKS;
+}
+
+/* 7.5: pages nobody ever wrote are the zero page: known = 0, unless a
+ * commit we applied since the join wrote them (known > join time). */
+void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_ps *s = &n->ps;
+	if (!s->active || !s->zmap_pending || m->id != s->zmap_nonce || m->src != n->manager ||
+	    m->page != n->npages || !dsm_recover_part(n, m, s->zmap_nonce))
+		return;
+	uint32_t zero = 0;
+	for (uint32_t p = 0; p < n->npages; p++) {
+		struct dsm_page *pg = &n->page[p];
+		if ((n->rec.bits[p / 8u] & (1u << (p % 8u))) || pg->state != DSM_ABSENT ||
+		    pg->known != s->join_t)
+			continue;
+		pg->known = 0;
+		zero++;
+	}
+	n->rec.mask = 0;
+	s->zmap_pending = false;
+	s->n_zero_pages = zero;
+	dsm_ps_progress(n);
 }
 
 /* --- serving ----------------------------------------------------------- */
@@ -101,8 +161,8 @@ bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m)
 	const struct dsm_page *pg = &n->page[m->page];
 	bool orphan = ps_orphan(s, m->page);
 	uint8_t seen = ps_repeats(s, m);
-	if (pg->state == DSM_ABSENT || m->gtime > n->gtime || pg->version > m->gtime ||
-	    (!orphan && seen < DSM_PS_REPEATS))
+	if ((!orphan && seen < DSM_PS_REPEATS) || m->gtime > n->gtime || !ps_fill(n, m->page) ||
+	    pg->version > m->gtime)
 		return false;
 	if (orphan)
 		s->n_served_orphan++;
@@ -170,7 +230,7 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 		st = DSM_PS_EDISK;
 	if (st == DSM_PS_OK) {
 		if (s->full)
-			memset(s->saved, 0, sizeof(s->saved));
+			memset(s->saved, 0, n->npages * sizeof(s->saved[0]));
 		for (uint32_t i = 0; i < s->npend; i++)
 			s->saved[s->pend[i]] = s->pend_v[i];
 		s->image_t = s->grant_t;
@@ -226,14 +286,15 @@ static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
 static void ps_prefetch(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
+	if (s->zmap_pending)
+		return;                 /* the map spares fetching the zero pages */
 	for (uint32_t i = 0; i <= n->npages; i++) {      /* a pass over the pages at most */
 		if (s->cursor == n->npages) {
 			ps_want_token(n);
 			return;
 		}
 		uint32_t p = s->cursor;
-		if (ps_unchanged(n, p) || n->page[p].state != DSM_ABSENT ||
-		    (n->fetch.failed && n->fetch.page == p)) {
+		if (ps_unchanged(n, p) || ps_fill(n, p) || (n->fetch.failed && n->fetch.page == p)) {
 			s->cursor++;
 			continue;
 		}
@@ -262,7 +323,7 @@ void dsm_ps_progress(struct dsm_node *n)
 		uint32_t p = s->cursor;
 		if (ps_unchanged(n, p)) {
 			s->cursor++;
-		} else if (n->page[p].state != DSM_ABSENT) {
+		} else if (ps_fill(n, p)) {
 			if (!ps_stage(n, p)) {
 				ps_finish(n, DSM_PS_EDISK);
 				return;
@@ -278,6 +339,25 @@ void dsm_ps_progress(struct dsm_node *n)
 			return;                  /* goes on when it is installed */
 		}
 	}
+}
+
+/* 8.5: a collection waiting on one fetch for DSM_HOLD_FETCH_TICKS (its
+ * owner may be gone) gives the token back, as a starving transaction does
+ * (5), and goes back to fetching without it: the cluster never stands still
+ * for a whole fetch timeout. The prefetch either gets the page or marks it
+ * failed, and the next collection then ends the checkpoint (EFETCH). */
+static void ps_yield(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	struct dsm_msg r = {.type = DSM_MSG_TOKEN_RETURN, .id = s->req_id, .grant = s->grant};
+	dsm_send(n, n->manager, &r);
+	s->granted = false;
+	s->phase = DSM_PS_PREFETCH;
+	s->req_id = n->env->random(n->env_ctx);
+	s->cursor = 0;
+	s->npend = 0;
+	s->n_yields++;
+	dsm_ps_progress(n);
 }
 
 static void ps_on_grant(struct dsm_node *n, const struct dsm_msg *m)
@@ -372,6 +452,8 @@ void dsm_ps_tick(struct dsm_node *n)
 	uint64_t now = dsm_now(n);
 	if (!s->active || n->mode != DSM_ACTIVE)
 		return;
+	if (s->zmap_pending && now >= s->zmap_next && dsm_is_current(n))
+		ps_zero_map_send(n);
 	if (now >= s->next_alive) {          /* 10.2: the manager resets only with us */
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = n->gtime};
 		dsm_send(n, n->manager, &b);
@@ -395,6 +477,10 @@ void dsm_ps_tick(struct dsm_node *n)
 	}
 	if (n->gtime > s->grant_t) {         /* a commit came: our lease was lost */
 		ps_finish(n, DSM_PS_ETOKEN);
+		return;
+	}
+	if (n->fetch.active && now - n->fetch.start >= DSM_HOLD_FETCH_TICKS) {
+		ps_yield(n);
 		return;
 	}
 	if (now >= s->next_send) {

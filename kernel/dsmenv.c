@@ -1,18 +1,21 @@
 /*
  * dsmenv.c: the protocol core on the kernel (see dsmenv.h for the rules).
- * Owns this node's struct dsm_node, one local frame per heap page, the DSM
- * receive queue, and the running transaction's restart point.
+ * Owns this node's struct dsm_node, the local frames of the heap pages it
+ * holds, the DSM receive queue, and the running transaction's restart point.
  *
  * The environment (dsm/env.h) on this machine:
  *   send          net_send_frame: our MAC and the peer's (or broadcast) go
  *                 into the core's frame; a full transmit queue drops it (the
  *                 core retries)
  *   now           PIT ticks (PIT_HZ)
- *   page_map      the page's frame (allocated at boot, so nothing is allocated
- *                 on the fault or receive path) is zeroed; no PTE yet
+ *   page_map      the page is zero: its old frame (if any) goes back to kalloc,
+ *                 and a zeroed one is taken when the page is first used, so a
+ *                 heap of 256 MB costs a node only the pages it touches (the
+ *                 master's new heap costs nothing); no PTE yet
  *   page_protect  NONE: PTE cleared; READ: present; WRITE: present+writable.
  *                 vm_map/vm_unmap invlpg the address (CR0.WP is on, so a
  *                 read-only PTE stops ring-0 writes)
+ *   page_unmap    PTE cleared, frame back to kalloc
  *   page_copy     through the frame's identity mapping, never the heap
  *                 address, so the core never faults on the heap itself
  *   wake          a flag the wait loops look at
@@ -42,6 +45,8 @@
 #include "kernel/vm.h"
 #include "kernel/x86.h"
 
+_Static_assert(DSMENV_HEAP_PAGES <= DSM_PAGES_MAX, "the core holds the whole heap");
+
 static struct dsm_node node;
 static int on;
 static int in_core;             /* the core is running: never enter it again */
@@ -49,7 +54,8 @@ static int held;                /* dsmenv_hold: frames wait in the queue */
 static volatile int woken;
 static uint32_t last_tick;
 static uint32_t rnd;
-static uint8_t *frame_of[DSMENV_HEAP_PAGES];
+static uint8_t *frame_of[DSMENV_HEAP_PAGES];   /* NULL: absent, or zero until used */
+static uint32_t frames_held;
 static struct dsmenv_stats st;
 
 static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
@@ -87,24 +93,52 @@ static uint32_t env_random(void *ctx)
 	return rnd;
 }
 
+/* A page's frame, taken from kalloc on its first use (zeroed unless the
+ * caller fills it). The core never asks for more pages than local RAM has
+ * frames without saying so: running out stops the node with a clear line
+ * (fail-stop, which the cluster survives), never a wrong page. */
+static uint8_t *frame_get(uint32_t page, int zeroed)
+{
+	ASSERT(page < DSMENV_HEAP_PAGES);
+	if (!frame_of[page]) {
+		frame_of[page] = zeroed ? kalloc() : kalloc_dirty();
+		if (!frame_of[page])
+			panic("dsm: out of local memory at heap page %u: this node holds %u "
+			      "heap pages (%u MB); boot it with more memory", page, frames_held,
+			      frames_held / 256u);
+		frames_held++;
+	}
+	return frame_of[page];
+}
+
 static uint8_t *env_frame(uint32_t page)
 {
-	ASSERT(page < DSMENV_HEAP_PAGES && frame_of[page]);
-	return frame_of[page];
+	return frame_get(page, 1);
+}
+
+static void frame_put(uint32_t page)
+{
+	if (frame_of[page]) {
+		kfree(frame_of[page]);
+		frame_of[page] = 0;
+		frames_held--;
+	}
 }
 
 static void env_page_map(void *ctx, uint32_t page)
 {
 	(void)ctx;
-	memset(env_frame(page), 0, PGSIZE);
+	ASSERT(page < DSMENV_HEAP_PAGES);
 	vm_unmap(page_va(page));
+	frame_put(page);        /* zero from now on: a zeroed frame on first use */
 }
 
 static void env_page_unmap(void *ctx, uint32_t page)
 {
 	(void)ctx;
+	ASSERT(page < DSMENV_HEAP_PAGES);
 	vm_unmap(page_va(page));
-	memset(env_frame(page), 0xAA, PGSIZE);  /* poison: a stale read shows */
+	frame_put(page);
 }
 
 static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
@@ -118,13 +152,22 @@ static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
 		ASSERT(vm_map(page_va(page), pa, prot == DSM_PROT_WRITE ? PTE_W : 0) == 0);
 }
 
+/* A zero page read without being mapped (served, staged) takes no frame. */
+static const uint8_t *frame_or_zero(uint32_t page)
+{
+	static const uint8_t zero_page[PGSIZE] __attribute__((aligned(PGSIZE)));
+
+	ASSERT(page < DSMENV_HEAP_PAGES);
+	return frame_of[page] ? frame_of[page] : zero_page;
+}
+
 static void env_page_copy(void *ctx, uint32_t page, enum dsm_copy dir, uint8_t *buf)
 {
 	(void)ctx;
 	if (dir == DSM_COPY_OUT)
-		memcpy(buf, env_frame(page), PGSIZE);
+		memcpy(buf, frame_or_zero(page), PGSIZE);
 	else
-		memcpy(env_frame(page), buf, PGSIZE);
+		memcpy(frame_get(page, 0), buf, PGSIZE);
 }
 
 static void env_wake(void *ctx)
@@ -158,7 +201,7 @@ static int env_ps_begin(void *ctx, uint64_t t)
 static int env_ps_save(void *ctx, uint32_t page, uint64_t v)
 {
 	(void)ctx;
-	return disk ? disk->save(page, v, env_frame(page)) : -1;
+	return disk ? disk->save(page, v, frame_or_zero(page)) : -1;
 }
 
 static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
@@ -184,19 +227,14 @@ static const struct dsm_env kernel_env = {
 
 /* --- boot, receive queue, poll ----------------------------------------- */
 
-/* Frames for every heap page and the page tables of the heap range, now,
- * so the fault and receive paths never allocate. */
+/* The page tables of the heap range, now, so the fault path never
+ * allocates one (frames for the pages come as pages arrive). */
 static int heap_reserve(void)
 {
-	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p++) {
-		frame_of[p] = kalloc_dirty();   /* page_map zeroes it when it is used */
-		if (!frame_of[p])
+	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p += 1024u) {
+		if (vm_map(page_va(p), KERNEL_BASE, 0) < 0)
 			return -1;
-		if (p % 1024u == 0) {
-			if (vm_map(page_va(p), (uint32_t)frame_of[p], 0) < 0)
-				return -1;
-			vm_unmap(page_va(p));
-		}
+		vm_unmap(page_va(p));
 	}
 	return 0;
 }
@@ -218,6 +256,8 @@ void dsmenv_init(const struct cmdline *c)
 		kprintf("dsm: out of frames for the heap: no heap on this node\n");
 		return;
 	}
+	kprintf("dsm: heap of %u MB; this node has room for %u MB of it\n",
+		DSMENV_HEAP_PAGES / 256u, kalloc_free_frames() / 256u);
 	rnd = (uint32_t)rdtsc() * 2654435761u + c->node + 1u;
 	last_tick = time_ticks;
 	in_core = 1;
@@ -364,6 +404,11 @@ const char *dsmenv_strerror(int err)
 				     "(a page's owner is slow or gone)";
 	default:              return "transaction failed";
 	}
+}
+
+uint32_t dsmenv_frames_held(void)
+{
+	return frames_held;
 }
 
 uint32_t dsmenv_heap_bytes(void)

@@ -19,7 +19,7 @@
 
 #include "kernel/cmdline.h"
 
-#define DSMENV_HEAP_PAGES  11264u  /* heap pages (44 MiB, DSM_PAGES_MAX), a frame each, from boot */
+#define DSMENV_HEAP_PAGES  65536u  /* heap pages (256 MiB, DSM_PAGES_MAX); frames as used */
 #define DSMENV_RXQ         256u    /* DSM frames queued between interrupt and core */
 #define DSMENV_WAIT_TICKS  3000u   /* longest wait for a page, a token or a decision */
 #define DSMENV_LAT_SAMPLES 64u     /* remote fault latencies kept for `heap` */
@@ -65,6 +65,7 @@ struct dsmenv_disk {
 void dsmenv_set_disk(const struct dsmenv_disk *d);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
+uint32_t dsmenv_frames_held(void);      /* local frames holding heap pages */
 struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */
 const struct dsmenv_stats *dsmenv_stats(void);
 

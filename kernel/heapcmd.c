@@ -10,6 +10,7 @@
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
+#include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/shell.h"
@@ -156,6 +157,7 @@ int heapcmd_heap(int argc, char **argv)
 		HEAP_VBASE + n->npages * 4096u - (n->npages ? 1u : 0u), n->npages);
 	kprintf("present %u\nowned %u\nreplicated %u\ngtime %llu\n", owned + replica, owned,
 		replica, n->gtime);
+	kprintf("frames %u\nframes_free %u\n", dsmenv_frames_held(), kalloc_free_frames());
 	kprintf("faults %u\nremote_faults %u\n", s->faults, s->remote);
 	lat_print("fetch_us", s->lat_us, DSMENV_LAT_SAMPLES, s->lat_n);
 	kprintf("frames_in %u\nframes_out %u\nframes_bad %u\nrx_queued %u\nrx_drops %u\n"

@@ -12,8 +12,8 @@
  *   pages 64..79  txbench disjoint: one page per node (64 + node)
  *   page 80       txbench contended: one shared page
  *   pages 96..111 heartbeat: one beat record per node (96 + node), kernel/sched.c
- *   pages 128..10239  bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
- *   pages 10240..11263  the object heap (mm/): 4 MB of objects, allocators,
+ *   pages 128..64511  bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
+ *   pages 64512..65535  the object heap (mm/): 4 MB of objects, allocators,
  *                 backchains and the name directory
  */
 #ifndef PLURIX_KERNEL_HEAPLAYOUT_H
@@ -26,7 +26,7 @@
 #define HEAP_PAGE_VA(p)       (HEAP_VBASE + (uint32_t)(p) * PGSIZE)
 
 #define HEAP_MAGIC            0x50585848u   /* "HXXP" little-endian: plurix heap */
-#define HEAP_LAYOUT_VERSION   1u
+#define HEAP_LAYOUT_VERSION   2u
 
 /* Page 0. gtime_created is the global time of the commit that wrote the
  * header; the live global time travels in every frame (dsm/proto.h), so the
@@ -52,7 +52,7 @@ _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 #define HEAP_PG_BENCH_SHARED  80u
 #define HEAP_PG_BEAT          96u
 #define HEAP_PG_DATA          128u
-#define HEAP_PG_MM            10240u   /* the object heap's first page */
+#define HEAP_PG_MM            64512u   /* the object heap's first page: the top 4 MB */
 #define HEAP_MM_PAGES         1024u    /* ... and its size */
 #define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
 

@@ -8,8 +8,9 @@
  *
  *   boot     open the disk (a blank one is formatted; a foreign or damaged
  *            one is left alone, with a clear line), scan the log (one line
- *            per checkpoint with its verdict), load the restore point into
- *            the core (dsm_ps_load) before the node answers anybody
+ *            per checkpoint with its verdict), hand the restore point's
+ *            index to the core (dsm_ps_load) before the node answers
+ *            anybody; pages are read back as the core asks (ps_read)
  *   ps_begin / ps_save / ps_commit   the core's checkpoint, staged in frames
  *            and appended to the log as one checkpoint
  *
@@ -113,30 +114,23 @@ static int disk_open(uint16_t cluster)
 	return 0;
 }
 
-/* Read the restore point into the core; -1 (and nothing loaded) on error. */
-static int image_load(struct dsm_node *n)
+/* Hand the restore point to the core: each page's version now, its
+ * contents when somebody asks for them (the core reads them back through
+ * psnode_read), so the PageServer answers at once however large the image. */
+static void image_load(struct dsm_node *n)
 {
-	static uint8_t buf[PS_PAGE_SIZE];
-	uint64_t t0 = time_us(), v;
 	uint32_t pages = 0;
 
 	for (uint32_t p = 0; p < DSMENV_HEAP_PAGES; p++) {
 		if (idx_e[p].block == 0)
 			continue;
-		int r = ps_read_page(&img, &idx, p, buf, &v);
-		if (r < 0) {
-			kprintf("pageserver: error: page %u of the image: %s; not restoring\n", p,
-				ps_strerror(r));
-			return -1;
-		}
-		dsm_ps_load(n, p, v, buf);
+		dsm_ps_load(n, p, idx_e[p].version, 0);
 		pages++;
 	}
 	dsm_ps_loaded(n, img.restore.gtime, img.sb.heap_pages);
 	st.loaded_pages = pages;
-	kprintf("pageserver: image of gtime %llu (checkpoint %u): %u pages loaded in %llu us\n",
-		img.restore.gtime, img.restore.seq, pages, time_us() - t0);
-	return 0;
+	kprintf("pageserver: image of gtime %llu (checkpoint %u): %u pages, read from the "
+		"disk as they are asked for\n", img.restore.gtime, img.restore.seq, pages);
 }
 
 void psnode_boot(struct dsm_node *n, uint16_t cluster)

@@ -8,7 +8,7 @@
 #define PLURIX_MM_PARAM_H
 
 #define MM_PAGE_SIZE       4096u  /* heap page; equals DSM_PAGE_SIZE */
-#define MM_HEAP_PAGES_MAX  16384u /* heap pages mm can manage (64 MB; DSM_PAGES_MAX is 11264) */
+#define MM_HEAP_PAGES_MAX  16384u /* heap pages mm can manage (64 MB: the object heap is a part of the DSM heap) */
 #define MM_NODES_MAX       16u    /* node slots in a heap (DSM_NODES_MAX) */
 #define MM_SMALL_MAX       4096u  /* largest small block (header included); above: large */
 #define MM_LARGE_PAGES_MAX 16u    /* pages of one large object (a transaction zeroes them) */

@@ -199,9 +199,10 @@ int main(int argc, char **argv)
 	uint64_t digest;
 	char why[512];
 	int bad = sim_run(&cfg, &st, &digest, why, sizeof(why));
-	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, loss %.2f, "
-	       "delay <= %u\n", (unsigned long long)seed, cfg.nodes, cfg.workloads, cfg.faults,
-	       cfg.part_pages, cfg.loss, cfg.delay_max);
+	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, recovery "
+	       "span %u, loss %.2f, delay <= %u\n", (unsigned long long)seed, cfg.nodes,
+	       cfg.workloads, cfg.faults, cfg.part_pages, cfg.recover_span, cfg.loss,
+	       cfg.delay_max);
 	print_stats(&st);
 	printf("digest %016llx\n", (unsigned long long)digest);
 	if (bad)

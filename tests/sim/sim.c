@@ -310,9 +310,10 @@ static void node_load_disk(struct sim *s, struct sim_node *sn)
 {
 	if (!s->disk.t)
 		return;
+	bool lazy = sn->incarnation % 2 == 0;   /* contents on the disk until asked for */
 	for (uint32_t p = 0; p < SIM_PAGES; p++)
 		if (s->disk.has[p])
-			dsm_ps_load(sn->dsm, p, s->disk.v[p], s->disk.data[p]);
+			dsm_ps_load(sn->dsm, p, s->disk.v[p], lazy ? NULL : s->disk.data[p]);
 	dsm_ps_loaded(sn->dsm, s->disk.t, SIM_PAGES);
 }
 
@@ -333,6 +334,7 @@ static void node_boot(struct sim *s, struct sim_node *sn)
 	sn->incarnation++;
 	struct dsm_config c = {.id = sn->id, .cluster = 7, .manager = sn->id == 0,
 			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages,
+			       .recover_span = (uint16_t)s->cfg.recover_span,
 			       .pageserver = sim_is_ps(s, sn), .ckpt_ticks = s->cfg.ckpt_ticks};
 	dsm_init(sn->dsm, &sim_env, sn, &c);
 	if (c.pageserver)
@@ -584,4 +586,6 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	c->delay_max = 1 + (uint32_t)(sim_rand(&r) % 6);
 	c->pageserver = c->nodes >= 3 && sim_rand(&r) % 2 == 0;
 	c->ckpt_ticks = 40 + (uint32_t)(sim_rand(&r) % 80);
+	static const uint32_t spans[] = {8, 16, 24, 0};  /* 6, 2 or 3 RecoverAck parts, or 1 */
+	c->recover_span = spans[sim_rand(&r) % 4];
 }

@@ -74,6 +74,7 @@ struct sim_cfg {
 	int faults;            /* 0 none, 1 mixed */
 	uint64_t safety_ticks, live_ticks, live_new_ops, live_bound;
 	uint32_t part_pages;   /* Commit frame split, small to exercise parts */
+	uint32_t recover_span; /* RecoverAck split (pages per part), likewise */
 	double loss, dup, corrupt;
 	uint32_t delay_max;
 	bool verbose;

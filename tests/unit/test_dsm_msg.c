@@ -59,6 +59,7 @@ TEST(dsm_msg_every_type_roundtrips)
 		}
 		if (t == DSM_MSG_RECOVER_ACK) {
 			m.page = 64;
+			m.span = 64;
 			m.count = 8;
 		}
 		REQUIRE(roundtrip(&m, &o));
@@ -85,7 +86,40 @@ TEST(dsm_msg_rejects_malformed)
 	CHECK(!dsm_msg_decode(DSM_MSG_COMMIT, buf, len, &o));
 	/* a recovery bitmap larger than the heap limit */
 	m = (struct dsm_msg){.type = DSM_MSG_RECOVER_ACK, .page = DSM_PAGES_MAX + 8,
-			     .count = (DSM_PAGES_MAX + 8 + 7) / 8, .body = zeros};
+			     .span = DSM_RECOVER_SPAN, .nparts = DSM_RECOVER_PARTS + 1,
+			     .part = DSM_RECOVER_PARTS, .count = 1, .body = zeros};
 	len = dsm_msg_encode(&m, buf);
 	CHECK(len == 0 || !dsm_msg_decode(DSM_MSG_RECOVER_ACK, buf, len, &o));
+}
+
+/* RecoverAck parts: each covers span pages, the last one the rest; the
+ * counts, the number of parts and the span must agree, else rejected. */
+TEST(dsm_msg_recover_parts)
+{
+	uint8_t buf[FRAME_PAYLOAD_MAX];
+	static const uint8_t zeros[DSM_RECOVER_SPAN / 8];
+	struct dsm_msg o;
+	struct dsm_msg m = {.type = DSM_MSG_RECOVER_ACK, .page = 20000, .span = 8192,
+			    .nparts = 3, .part = 2, .count = (20000 - 16384 + 7) / 8, .body = zeros};
+	size_t len = dsm_msg_encode(&m, buf);
+	REQUIRE(len > 0);
+	REQUIRE(dsm_msg_decode(DSM_MSG_RECOVER_ACK, buf, len, &o));
+	CHECK(o.part == 2 && o.nparts == 3 && o.span == 8192 && o.count == 452);
+	const struct { uint16_t span; uint8_t part, nparts; uint16_t count; } bad[] = {
+		{8192, 1, 3, 452},      /* a middle part must be a whole span */
+		{8192, 2, 2, 452},      /* 20000 pages are 3 parts of 8192 */
+		{8192, 3, 3, 452},      /* part beyond nparts */
+		{100, 0, 200, 13},      /* span not whole bytes */
+		{512, 0, 40, 64},       /* more than 32 parts */
+		{16384, 0, 2, 1024},    /* span beyond DSM_RECOVER_SPAN */
+		{0, 0, 1, 0},           /* no span */
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.span = bad[i].span;
+		m.part = bad[i].part;
+		m.nparts = bad[i].nparts;
+		m.count = bad[i].count;
+		len = dsm_msg_encode(&m, buf);
+		CHECK(len == 0 || !dsm_msg_decode(DSM_MSG_RECOVER_ACK, buf, len, &o));
+	}
 }
