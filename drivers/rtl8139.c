@@ -3,10 +3,12 @@
  * Programming Guide). Node-local: it owns the NIC registers, the receive
  * ring, the four transmit descriptors and the software transmit queue.
  *
- * Receive ring: 8K+16 bytes (RBLEN=00) with WRAP=0, so the NIC itself
+ * Receive ring: 64K+16 bytes (RBLEN=11: room for about 40 full frames, so a
+ * node the host schedules late, or a PageServer that snoops a busy hub,
+ * does not overflow while many pages are in flight) with WRAP=0, so the NIC itself
  * wraps a frame that reaches the end of the ring back to its start; a
  * wrapped frame is copied into `bounce` so the handler always sees one
- * contiguous frame. The allocation is larger than 8K+16 (RX_ALLOC) so a NIC
+ * contiguous frame. The allocation is larger than 64K+16 (RX_ALLOC) so a NIC
  * that writes a little past the end (the 16 spare bytes, or a DMA burst)
  * never touches anything else. Each ring entry is:
  *     status (16) | length incl. 4-byte FCS (16) | frame | pad to 4 bytes
@@ -75,9 +77,9 @@
 #define RCR_AB       0x00000008 /* accept broadcast */
 #define RCR_WRAP     0x00000080 /* 1: overflow past the ring end; we use 0 */
 #define RCR_MXDMA    0x00000700 /* max DMA burst: unlimited */
-#define RCR_RBLEN_8K 0x00000000 /* ring 8K+16 */
+#define RCR_RBLEN_64K 0x00001800 /* ring 64K+16 */
 #define RCR_RXFTH    0x0000E000 /* Rx FIFO threshold: whole frame */
-#define RCR_VALUE    (RCR_APM | RCR_AB | RCR_MXDMA | RCR_RBLEN_8K | RCR_RXFTH)
+#define RCR_VALUE    (RCR_APM | RCR_AB | RCR_MXDMA | RCR_RBLEN_64K | RCR_RXFTH)
 
 /* TCR bits */
 #define TCR_IFG96    0x03000000 /* standard 9.6 us interframe gap */
@@ -96,8 +98,8 @@
 
 #define RTL_VENDOR   0x10EC
 #define RTL_DEVICE   0x8139
-#define RX_RING      8192u      /* ring size the offsets wrap at */
-#define RX_ALLOC     (4 * PGSIZE) /* 8K+16, plus room for overshoot */
+#define RX_RING      65536u     /* ring size the offsets wrap at */
+#define RX_ALLOC     (18 * PGSIZE) /* 64K+16, plus room for overshoot */
 #define TX_BUF       2048u      /* one descriptor's buffer */
 #define NTXDESC      4
 #define FRAME_LEN_MAX 1514u     /* Ethernet frame without FCS */

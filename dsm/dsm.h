@@ -181,6 +181,7 @@ struct dsm_ps {
 	struct dsm_ps_req reqs[DSM_PS_REQS];
 	uint32_t snoop_next;
 	struct dsm_ps_snoop snoop[DSM_PS_SNOOPS];
+	struct dsm_fetch pulls[DSM_PS_PULLS];   /* the prefetch's fetches in flight (8.1) */
 	/* counters and the last result */
 	uint32_t n_ckpts, n_failed, n_pages, n_served_orphan, n_served_repeat;
 	uint32_t n_reload_errors, n_snooped, n_snoop_skipped, n_yields;
@@ -271,6 +272,10 @@ void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_fetch_tick(struct dsm_node *n);
+void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page);
+void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f);
+bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);
+bool dsm_fetch_stale(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);
 void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_recover_part(struct dsm_node *n, const struct dsm_msg *m, uint32_t nonce);
@@ -290,6 +295,8 @@ void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_joined(struct dsm_node *n);
 void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m);
+bool dsm_ps_on_data(struct dsm_node *n, const struct dsm_msg *m);
+bool dsm_ps_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_written(struct dsm_node *n, uint32_t page);
 void dsm_ps_progress(struct dsm_node *n);
 void dsm_ps_tick(struct dsm_node *n);

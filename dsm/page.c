@@ -1,6 +1,8 @@
 /*
  * page.c: pages and their transfer (proto.h, sequence 1). Owns the page
- * table's state and version fields and the node's one outstanding fetch.
+ * table's state and version fields and the node's one outstanding fetch
+ * (a PageServer's prefetch runs a few more, struct dsm_ps.pulls, through the
+ * same functions: dsm_fetch_start, dsm_fetch_take, dsm_fetch_retry).
  * The access fault is the way in: dsm_fault() either maps the page for the
  * running transaction (txn_access) or starts a fetch and says DSM_EWAIT.
  *
@@ -11,16 +13,20 @@
 #include "dsm/dsm.h"
 #include "dsm/lib.h"
 
-static void fetch_send(struct dsm_node *n)
+static void fetch_send(struct dsm_node *n, const struct dsm_fetch *f)
 {
-	struct dsm_msg m = {.type = DSM_MSG_PAGE_REQ, .page = n->fetch.page, .id = n->fetch.req};
+	struct dsm_msg m = {.type = DSM_MSG_PAGE_REQ, .page = f->page, .id = f->req};
 	dsm_send(n, FRAME_NODE_ALL, &m);
 	n->stats.page_reqs++;
 }
 
 void dsm_fetch_begin(struct dsm_node *n, uint32_t page)
 {
-	struct dsm_fetch *f = &n->fetch;
+	dsm_fetch_start(n, &n->fetch, page);
+}
+
+void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page)
+{
 	f->active = true;
 	f->failed = false;
 	f->page = page;
@@ -30,7 +36,7 @@ void dsm_fetch_begin(struct dsm_node *n, uint32_t page)
 	f->next_retry = f->start + f->backoff;
 	f->mask = 0;
 	if (dsm_is_current(n))
-		fetch_send(n);
+		fetch_send(n, f);
 }
 
 int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
@@ -73,10 +79,17 @@ void dsm_fetch_tick(struct dsm_node *n)
 		n->env->wake(n->env_ctx);
 		return;
 	}
+	dsm_fetch_retry(n, f);
+}
+
+/* Ask again when the (doubling) retry time came. */
+void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f)
+{
+	uint64_t now = dsm_now(n);
 	if (now < f->next_retry)
 		return;
 	if (dsm_is_current(n))
-		fetch_send(n);
+		fetch_send(n, f);
 	f->backoff = f->backoff * 2u > DSM_FETCH_BACKOFF_MAX ? DSM_FETCH_BACKOFF_MAX
 							       : f->backoff * 2u;
 	f->next_retry = now + f->backoff;
@@ -147,9 +160,8 @@ void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *
 	pg->version = v;
 }
 
-static void page_install(struct dsm_node *n)
+static void page_install(struct dsm_node *n, struct dsm_fetch *f)
 {
-	struct dsm_fetch *f = &n->fetch;
 	f->active = false;
 	if (n->page[f->page].state != DSM_ABSENT)
 		return;
@@ -167,25 +179,22 @@ static void page_install(struct dsm_node *n)
  * snapshot is aborted now, which also counts towards the contention manager:
  * a transaction whose fetches keep losing to writers of a hot page ends up
  * running under the token, where no commit can overtake its fetch. */
-static void fetch_behind(struct dsm_node *n, uint64_t v)
+static void fetch_behind(struct dsm_node *n, struct dsm_fetch *f, uint64_t v)
 {
-	struct dsm_fetch *f = &n->fetch;
 	dsm_note_time(n, v);
 	f->start = dsm_now(n);     /* an owner answered: it is not gone */
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = dsm_now(n) + DSM_FETCH_RETRY_TICKS;
-	if (v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving)
+	if (f == &n->fetch && v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving)
 		txn_conflict(n, TXN_CAUSE_STALE, f->page);
 }
 
-/* 1.3: reassemble the three parts of one answer, then apply rule F. */
-void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m)
+/* 1.3: reassemble the three parts of one answer to f, then apply rule F
+ * and install the page. False if m does not answer f. */
+bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m)
 {
-	struct dsm_fetch *f = &n->fetch;
-	if (!f->active || m->id != f->req || m->page != f->page) {
-		n->stats.dup_frames++;
-		return;
-	}
+	if (!f->active || m->id != f->req || m->page != f->page)
+		return false;
 	if (f->mask == 0 || f->from != m->src || f->v != m->v || f->s != m->t) {
 		f->mask = 0;
 		f->from = m->src;
@@ -195,22 +204,37 @@ void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m)
 	memcpy(f->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
 	f->mask |= (uint8_t)(1u << m->part);
 	if (f->mask != (1u << DSM_DATA_PARTS) - 1u)
-		return;
+		return true;
 	if (!dsm_is_current(n) || f->v > n->gtime || n->page[f->page].known > f->s) {
 		n->stats.pages_rejected++;
 		f->mask = 0;
-		fetch_behind(n, f->v);
-		return;
+		fetch_behind(n, f, f->v);
+		return true;
 	}
-	page_install(n);
+	page_install(n, f);
+	return true;
+}
+
+void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!dsm_fetch_take(n, &n->fetch, m) && !dsm_ps_on_data(n, m))
+		n->stats.dup_frames++;
+}
+
+/* A stale answer to f; false if m does not answer f. */
+bool dsm_fetch_stale(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m)
+{
+	if (!f->active || m->id != f->req)
+		return false;
+	n->stats.stale_replies++;
+	fetch_behind(n, f, m->v);
+	return true;
 }
 
 void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m)
 {
-	if (!n->fetch.active || m->id != n->fetch.req)
-		return;
-	n->stats.stale_replies++;
-	fetch_behind(n, m->v);
+	if (!dsm_fetch_stale(n, &n->fetch, m))
+		dsm_ps_on_stale(n, m);
 }
 
 /* The page's frame goes; the caller has taken it out of the transaction. */

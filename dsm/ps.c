@@ -281,8 +281,32 @@ static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
 	return pg->known <= base || (pg->state != DSM_ABSENT && pg->version <= base);
 }
 
-/* 8.1: fetch what the checkpoint will need, without the token; a page
- * nobody serves is left for the collection to judge. */
+static bool ps_pulling(const struct dsm_ps *s, uint32_t p)
+{
+	for (uint32_t i = 0; i < DSM_PS_PULLS; i++)
+		if (s->pulls[i].active && s->pulls[i].page == p)
+			return true;
+	return false;
+}
+
+static struct dsm_fetch *ps_free_pull(struct dsm_ps *s)
+{
+	for (uint32_t i = 0; i < DSM_PS_PULLS; i++)
+		if (!s->pulls[i].active)
+			return &s->pulls[i];
+	return 0;
+}
+
+static bool ps_pulls_idle(const struct dsm_ps *s)
+{
+	for (uint32_t i = 0; i < DSM_PS_PULLS; i++)
+		if (s->pulls[i].active)
+			return false;
+	return true;
+}
+
+/* 8.1: fetch what the checkpoint will need, without the token, up to
+ * DSM_PS_PULLS pages at once; the token is asked for when they are in. */
 static void ps_prefetch(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
@@ -290,17 +314,21 @@ static void ps_prefetch(struct dsm_node *n)
 		return;                 /* the map spares fetching the zero pages */
 	for (uint32_t i = 0; i <= n->npages; i++) {      /* a pass over the pages at most */
 		if (s->cursor == n->npages) {
-			ps_want_token(n);
+			if (ps_pulls_idle(s))
+				ps_want_token(n);
 			return;
 		}
 		uint32_t p = s->cursor;
-		if (ps_unchanged(n, p) || ps_fill(n, p) || (n->fetch.failed && n->fetch.page == p)) {
+		if (ps_unchanged(n, p) || ps_fill(n, p) || ps_pulling(s, p) ||
+		    (n->fetch.failed && n->fetch.page == p)) {
 			s->cursor++;
 			continue;
 		}
-		if (!n->fetch.active || n->fetch.page != p)
-			dsm_fetch_begin(n, p);
-		return;                          /* goes on when it is installed */
+		struct dsm_fetch *f = ps_free_pull(s);
+		if (!f)
+			return;                  /* goes on when one is installed */
+		dsm_fetch_start(n, f, p);
+		s->cursor++;
 	}
 }
 
@@ -358,6 +386,46 @@ static void ps_yield(struct dsm_node *n)
 	s->npend = 0;
 	s->n_yields++;
 	dsm_ps_progress(n);
+}
+
+bool dsm_ps_on_data(struct dsm_node *n, const struct dsm_msg *m)
+{
+	for (uint32_t i = 0; n->ps.active && i < DSM_PS_PULLS; i++)
+		if (dsm_fetch_take(n, &n->ps.pulls[i], m))
+			return true;
+	return false;
+}
+
+bool dsm_ps_on_stale(struct dsm_node *n, const struct dsm_msg *m)
+{
+	for (uint32_t i = 0; n->ps.active && i < DSM_PS_PULLS; i++)
+		if (dsm_fetch_stale(n, &n->ps.pulls[i], m))
+			return true;
+	return false;
+}
+
+/* The prefetch's fetches: retried as any fetch; one that nobody answers in
+ * DSM_FETCH_TIMEOUT_TICKS is a modified page lost with its owner: the
+ * checkpoint cannot be taken (EFETCH), and the manager hears of the loss
+ * (10.1) as from any fetch. */
+static void ps_pulls_tick(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	for (uint32_t i = 0; i < DSM_PS_PULLS; i++) {
+		struct dsm_fetch *f = &s->pulls[i];
+		if (!f->active)
+			continue;
+		if (dsm_now(n) - f->start < DSM_FETCH_TIMEOUT_TICKS) {
+			dsm_fetch_retry(n, f);
+			continue;
+		}
+		f->active = false;
+		n->stats.fetch_timeouts++;
+		struct dsm_msg lost = {.type = DSM_MSG_LOST, .page = f->page};
+		dsm_send(n, n->manager, &lost);
+		if (s->phase == DSM_PS_PREFETCH)
+			ps_finish(n, DSM_PS_EFETCH);
+	}
 }
 
 static void ps_on_grant(struct dsm_node *n, const struct dsm_msg *m)
@@ -459,6 +527,7 @@ void dsm_ps_tick(struct dsm_node *n)
 		dsm_send(n, n->manager, &b);
 		s->next_alive = now + DSM_BEACON_TICKS;
 	}
+	ps_pulls_tick(n);
 	if (s->phase == DSM_PS_IDLE) {
 		if (n->cfg.ckpt_ticks && now >= s->next_auto)
 			ps_start(n);
