@@ -192,8 +192,13 @@
  *       and v <= P.gtime: rule F holds, and a later write's commit drops it
  *       like any copy. A checkpoint then fetches only what did not go by.
  *   8.1 begins with a prefetch of the modified pages P lacks, without the
- *       token; under the token (8.3) only pages written again meanwhile are
- *       fetched, so the cluster stands still for the staging and little else.
+ *       token, DSM_PS_PULLS fetches (1) in flight at once; under the token
+ *       (8.3) only pages written again meanwhile are fetched, so the cluster
+ *       stands still for the staging and little else. A prefetch fetch nobody
+ *       answers in DSM_FETCH_TIMEOUT_TICKS ends the checkpoint (EFETCH) and
+ *       tells M (10.1). A page whose newest version is on P's disk (known ==
+ *       saved) is read back from the disk instead (7.4: a restored image is
+ *       read as it is asked for, not loaded at boot).
  *   Why the image is consistent: every staged page is the page at time t
  *   (nothing commits while P holds the grant; P applied every commit up to
  *   t); pages not staged were unchanged since the image, which was the heap

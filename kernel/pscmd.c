@@ -96,6 +96,8 @@ int pscmd_pageserver(int argc, char **argv)
 		s->n_served_repeat);
 	kprintf("pages_kept_going_by %u\npages_going_by_not_kept %u\n", s->n_snooped,
 		s->n_snoop_skipped);
+	kprintf("zero_pages %u\nread_back_from_disk %u\ndisk_read_errors %u\ntoken_yields %u\n",
+		s->n_zero_pages, s->n_disk_reads, s->n_reload_errors, s->n_yields);
 	kprintf("phase %s cursor %u staged %u granted %u at gtime %llu (node gtime %llu)\n",
 		s->phase == DSM_PS_IDLE ? "idle" : s->phase == DSM_PS_PREFETCH ? "prefetch"
 		: s->phase == DSM_PS_WANT_TOKEN ? "want_token" : "collect", s->cursor, s->npend, s->granted, s->grant_t, n->gtime);
