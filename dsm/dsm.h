@@ -176,6 +176,7 @@ struct dsm_ps {
 	uint64_t pend_v[DSM_PAGES_MAX];
 	uint64_t saved[DSM_PAGES_MAX];      /* version on disk; 0: never written (zeros) */
 	uint8_t orphan[DSM_PAGES_MAX / 8u]; /* no live owner: served at once */
+	uint8_t staged[DSM_PAGES_MAX / 8u]; /* in pend[]: the environment writes it */
 	uint32_t ask_id;      /* the newest CkptAsk this checkpoint answers */
 	uint32_t req_next;
 	struct dsm_ps_req reqs[DSM_PS_REQS];
@@ -205,7 +206,7 @@ struct dsm_stats {
 	uint32_t frames_out, frames_in, frames_bad, selfq_drops;
 	uint32_t page_reqs, pages_served, pages_installed, pages_rejected;
 	uint32_t stale_replies, fetch_timeouts, commits_applied, recoveries;
-	uint32_t dup_frames;
+	uint32_t dup_frames, evictions;
 };
 
 enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
@@ -227,6 +228,7 @@ struct dsm_node {
 	uint32_t nonce;                     /* of the pending Join/RecoverReq */
 	uint64_t next_retry;                /* of Join/RecoverReq */
 	uint32_t seq;                       /* frame sequence number */
+	uint32_t evict_next;                /* dsm_page_evict's clock hand */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;
@@ -259,6 +261,9 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 void dsm_frame_in(struct dsm_node *n, const uint8_t *buf, size_t len);
 void dsm_tick(struct dsm_node *n);
 int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
+/* The environment, short of memory for a page other than `keep`: drop one
+ * replica nobody needs now (it is fetched again when used). False if none. */
+bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
 
 /* Inside dsm/ and txn/ only. */
 void dsm_send(struct dsm_node *n, uint16_t dst, const struct dsm_msg *m);
@@ -295,6 +300,7 @@ void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_joined(struct dsm_node *n);
 void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m);
+bool dsm_ps_staged(const struct dsm_node *n, uint32_t p);
 bool dsm_ps_on_data(struct dsm_node *n, const struct dsm_msg *m);
 bool dsm_ps_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_ps_written(struct dsm_node *n, uint32_t page);

@@ -22,12 +22,13 @@ enum {
 };
 _Static_assert(OFF_CRC + 4 == FRAME_HDR_LEN, "header offsets");
 
-/* Bitwise CRC-32; the table-free form keeps the node-local part small. A
- * frame's CRC costs ~8 shifts a byte, well below the NIC's own copy cost. */
-/* CRC-32 (reflected, polynomial 0xEDB88320) a byte at a time from a table
- * the compiler computes: entry n is n shifted through the polynomial 8
- * times (CRC_BIT is one step of the bitwise algorithm). A PageServer sums
- * every page it writes or reads, so a bit at a time was too slow. */
+/* CRC-32 (reflected, polynomial 0xEDB88320), eight bytes a step ("slicing
+ * by 8"). crc_table[0] is computed by the compiler: entry n is n shifted
+ * through the polynomial 8 times (CRC_BIT is one step of the bitwise
+ * algorithm); table k is table k-1 shifted one more byte, filled in on the
+ * first call (the same values whoever computes them, so a race is benign).
+ * Every page a node serves, and every page a PageServer writes or reads, is
+ * summed: eight bytes a step costs about a third of one byte a step. */
 #define CRC_BIT(c)  (((c) >> 1) ^ (0xEDB88320u & (0u - ((c) & 1u))))
 #define CRC_BYTE(n) CRC_BIT(CRC_BIT(CRC_BIT(CRC_BIT(CRC_BIT(CRC_BIT(CRC_BIT(CRC_BIT( \
 			(uint32_t)(n)))))))))
@@ -35,15 +36,40 @@ _Static_assert(OFF_CRC + 4 == FRAME_HDR_LEN, "header offsets");
 #define CRC_16(n)   CRC_4(n), CRC_4(n + 4), CRC_4(n + 8), CRC_4(n + 12)
 #define CRC_64(n)   CRC_16(n), CRC_16(n + 16), CRC_16(n + 32), CRC_16(n + 48)
 
-static const uint32_t crc_table[256] = { CRC_64(0), CRC_64(64), CRC_64(128), CRC_64(192) };
+static uint32_t crc_table[8][256] = { { CRC_64(0), CRC_64(64), CRC_64(128), CRC_64(192) } };
+static volatile int crc_sliced;
+
+static void crc_slices(void)
+{
+	for (int k = 1; k < 8; k++)
+		for (int n = 0; n < 256; n++) {
+			uint32_t c = crc_table[k - 1][n];
+			crc_table[k][n] = (c >> 8) ^ crc_table[0][c & 0xFFu];
+		}
+	crc_sliced = 1;
+}
+
+static uint32_t crc_le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 uint32_t frame_crc32(uint32_t crc, const void *data, size_t len)
 {
+	const uint32_t (*t)[256] = (const uint32_t (*)[256])crc_table;
 	const uint8_t *p = data;
 
+	if (!crc_sliced)
+		crc_slices();
 	crc = ~crc;
-	for (size_t i = 0; i < len; i++)
-		crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+	for (; len >= 8; p += 8, len -= 8) {
+		uint32_t a = crc ^ crc_le32(p), b = crc_le32(p + 4);
+		crc = t[7][a & 0xFFu] ^ t[6][(a >> 8) & 0xFFu] ^ t[5][(a >> 16) & 0xFFu] ^
+		      t[4][a >> 24] ^ t[3][b & 0xFFu] ^ t[2][(b >> 8) & 0xFFu] ^
+		      t[1][(b >> 16) & 0xFFu] ^ t[0][b >> 24];
+	}
+	for (; len; p++, len--)
+		crc = t[0][(crc ^ *p) & 0xFFu] ^ (crc >> 8);
 	return ~crc;
 }
 

@@ -237,6 +237,35 @@ void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m)
 		dsm_ps_on_stale(n, m);
 }
 
+/* May page p's copy go to make room? Only a replica the running transaction
+ * does not use; on a PageServer only one its disk holds as it is (version ==
+ * saved == known: ps_fill reads it back), never a staged one. */
+static bool page_evictable(const struct dsm_node *n, uint32_t p)
+{
+	const struct dsm_page *pg = &n->page[p];
+	if (pg->state != DSM_REPLICA || pg->access || pg->shadow)
+		return false;
+	return !n->ps.active || (pg->version > 0 && pg->version == n->ps.saved[p] &&
+				 pg->known == pg->version && !dsm_ps_staged(n, p));
+}
+
+/* The environment is short of memory: drop one replica (not `keep`), the
+ * next evictable page after the last one dropped (a clock without the
+ * reference bit: the read set needs no help to stay). False if none. */
+bool dsm_page_evict(struct dsm_node *n, uint32_t keep)
+{
+	for (uint32_t i = 0; i < n->npages; i++) {
+		uint32_t p = (n->evict_next + i) % n->npages;
+		if (p == keep || !page_evictable(n, p))
+			continue;
+		dsm_page_drop(n, p);
+		n->evict_next = p + 1u;
+		n->stats.evictions++;
+		return true;
+	}
+	return false;
+}
+
 /* The page's frame goes; the caller has taken it out of the transaction. */
 void dsm_page_drop(struct dsm_node *n, uint32_t page)
 {

@@ -43,7 +43,8 @@ void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *d
 
 /* A page we lack whose newest version is the one on our disk (known ==
  * saved: known is an upper bound of the newest write, so it is exact) is
- * read back from the disk; true if it is present now. */
+ * read back from the disk: an image page not loaded at boot (7.4), or one
+ * dropped for memory (dsm_page_evict); true if it is present now. */
 static bool ps_fill(struct dsm_node *n, uint32_t p)
 {
 	struct dsm_page *pg = &n->page[p];
@@ -52,11 +53,19 @@ static bool ps_fill(struct dsm_node *n, uint32_t p)
 		return true;
 	if (n->ps.saved[p] == 0 || pg->known != n->ps.saved[p])
 		return false;
-	if (n->env->ps_read(n->env_ctx, p, n->scratch, &v) != 0 || v != n->ps.saved[p]) {
+	int r = n->env->ps_read(n->env_ctx, p, n->scratch, &v);
+	if (r > 0) {                    /* not in the image: the zero page */
+		memset(n->scratch, 0, DSM_PAGE_SIZE);
+		v = 0;
+	}
+	/* the disk's copy is version saved[p]; after a reset (10.3) the image's
+	 * pages, older on the disk, are the reset's version until rewritten */
+	bool reset_copy = n->ps.saved[p] == n->reset_t && v <= n->reset_image_t;
+	if (r < 0 || (v != n->ps.saved[p] && !reset_copy)) {
 		n->ps.n_reload_errors++;
 		return false;
 	}
-	dsm_page_set(n, p, v, n->scratch);
+	dsm_page_set(n, p, n->ps.saved[p], n->scratch);
 	n->ps.n_disk_reads++;
 	return true;
 }
@@ -183,6 +192,21 @@ static void ps_on_restore_req(struct dsm_node *n, const struct dsm_msg *m)
 
 /* --- checkpoints ------------------------------------------------------- */
 
+/* The staged pages are the environment's to write until ps_commit: they
+ * stay (dsm_page_evict leaves them) until the checkpoint is over. */
+static void ps_unstage(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	for (uint32_t i = 0; i < s->npend; i++)
+		s->staged[s->pend[i] / 8u] &= (uint8_t)~(1u << (s->pend[i] % 8u));
+	s->npend = 0;
+}
+
+bool dsm_ps_staged(const struct dsm_node *n, uint32_t p)
+{
+	return n->ps.staged[p / 8u] & (1u << (p % 8u));
+}
+
 static void ps_send_token_req(struct dsm_node *n)
 {
 	struct dsm_msg m = {.type = DSM_MSG_TOKEN_REQ, .id = n->ps.req_id, .flags = 2};
@@ -202,7 +226,7 @@ static void ps_start(struct dsm_node *n)
 	s->again = false;
 	s->full = s->image_t == 0;
 	s->cursor = 0;
-	s->npend = 0;
+	ps_unstage(n);
 	s->started = dsm_now(n);
 	dsm_ps_progress(n);
 }
@@ -243,11 +267,12 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 	s->last_t = s->grant_t;
 	s->last_pages = s->npend;
 	s->last_ticks = dsm_now(n) - s->started;
+	ps_unstage(n);
 	s->phase = DSM_PS_IDLE;
 	s->granted = false;
 	s->next_auto = dsm_now(n) + n->cfg.ckpt_ticks;
 	struct dsm_msg d = {.type = DSM_MSG_CKPT_DONE, .id = s->ask_id, .t = s->grant_t,
-			    .page = s->npend, .flags = (uint8_t)st};
+			    .page = s->last_pages, .flags = (uint8_t)st};
 	dsm_send(n, FRAME_NODE_ALL, &d);
 	d.src = n->cfg.id;
 	dsm_ps_on_msg(n, &d);
@@ -267,6 +292,7 @@ static bool ps_stage(struct dsm_node *n, uint32_t p)
 	s->pend[s->npend] = p;
 	s->pend_v[s->npend] = n->page[p].version;
 	s->npend++;
+	s->staged[p / 8u] |= (uint8_t)(1u << (p % 8u));
 	return true;
 }
 
@@ -383,7 +409,7 @@ static void ps_yield(struct dsm_node *n)
 	s->phase = DSM_PS_PREFETCH;
 	s->req_id = n->env->random(n->env_ctx);
 	s->cursor = 0;
-	s->npend = 0;
+	ps_unstage(n);
 	s->n_yields++;
 	dsm_ps_progress(n);
 }

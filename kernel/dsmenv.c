@@ -94,19 +94,21 @@ static uint32_t env_random(void *ctx)
 }
 
 /* A page's frame, taken from kalloc on its first use (zeroed unless the
- * caller fills it). The core never asks for more pages than local RAM has
- * frames without saying so: running out stops the node with a clear line
- * (fail-stop, which the cluster survives), never a wrong page. */
+ * caller fills it). Short of frames, the core drops replicas nobody uses now
+ * (dsm_page_evict) until one is free; a node whose RAM cannot hold even the
+ * pages it must keep (owned, in the transaction, a PageServer's unsaved
+ * ones) stops with a clear line (fail-stop, which the cluster survives). */
 static uint8_t *frame_get(uint32_t page, int zeroed)
 {
 	ASSERT(page < DSMENV_HEAP_PAGES);
-	if (!frame_of[page]) {
+	while (!frame_of[page]) {
 		frame_of[page] = zeroed ? kalloc() : kalloc_dirty();
-		if (!frame_of[page])
+		if (frame_of[page])
+			frames_held++;
+		else if (!dsm_page_evict(&node, page))
 			panic("dsm: out of local memory at heap page %u: this node holds %u "
-			      "heap pages (%u MB); boot it with more memory", page, frames_held,
-			      frames_held / 256u);
-		frames_held++;
+			      "heap pages (%u MB) it cannot let go; boot it with more memory",
+			      page, frames_held, frames_held / 256u);
 	}
 	return frame_of[page];
 }

@@ -149,22 +149,25 @@ void ps_entry_get(const uint8_t *blk, uint32_t i, struct ps_entry *e)
 
 /* ---- device ----------------------------------------------------------- */
 
-static int dev_io(struct ps_image *img, uint32_t block, void *buf, const void *wbuf)
+/* n blocks from `block` on, one device request. */
+static int dev_io(struct ps_image *img, uint32_t block, uint32_t n, void *buf,
+		  const void *wbuf)
 {
 	const struct ps_dev *d = img->dev;
 	uint64_t lba = (uint64_t)block * PS_SECTORS_PER_BLOCK;
+	uint32_t count = n * PS_SECTORS_PER_BLOCK;
 	int r;
 
-	if (lba + PS_SECTORS_PER_BLOCK > d->sectors) {
+	if (lba + count > d->sectors) {
 		img->cnt.len_bad++;
 		return PS_EIO;
 	}
 	if (wbuf) {
 		img->cnt.writes++;
-		r = d->write(d->ctx, lba, PS_SECTORS_PER_BLOCK, wbuf);
+		r = d->write(d->ctx, lba, count, wbuf);
 	} else {
 		img->cnt.reads++;
-		r = d->read(d->ctx, lba, PS_SECTORS_PER_BLOCK, buf);
+		r = d->read(d->ctx, lba, count, buf);
 	}
 	if (r < 0) {
 		img->cnt.io_errors++;
@@ -175,12 +178,12 @@ static int dev_io(struct ps_image *img, uint32_t block, void *buf, const void *w
 
 static int dev_read(struct ps_image *img, uint32_t block, void *buf)
 {
-	return dev_io(img, block, buf, NULL);
+	return dev_io(img, block, 1, buf, NULL);
 }
 
 static int dev_write(struct ps_image *img, uint32_t block, const void *buf)
 {
-	return dev_io(img, block, NULL, buf);
+	return dev_io(img, block, 1, NULL, buf);
 }
 
 static int dev_flush(struct ps_image *img)
@@ -352,16 +355,36 @@ static void index_put(struct ps_index *idx, const struct ps_entry *e, uint32_t b
 	x->version = e->version;
 }
 
+/* Verify one data block (b, entry e) of the run in hand; true if good. */
+static bool verify_block(struct ps_image *img, struct scan *st, struct ps_ckpt_info *ck,
+			 const struct ps_entry *e, uint32_t b, const uint8_t *data, bool read_ok)
+{
+	bool ok = read_ok;
+
+	note(ck, ok ? PS_WHY_OK : PS_WHY_IO, b);
+	if (ok && frame_crc32(0, data, PS_BLOCK_SIZE) != e->data_crc) {
+		img->cnt.data_bad++;
+		note(ck, PS_WHY_DATA_CRC, b);
+		ok = false;
+	}
+	if (st->cb && st->cb->page)
+		st->cb->page(st->cb->ctx, ck, e, b, ok);
+	return ok;
+}
+
 /* The entries of the segment whose header (block q) is in img->hdr:
- * apply puts them in the index; otherwise each data block is read and
- * checked, and reported to the page callback. Failures go to ck. */
+ * apply puts them in the index; otherwise each data block is read (in
+ * runs of PS_VERIFY_RUN blocks, one device request each) and checked,
+ * and reported to the page callback. Failures go to ck. */
 static void walk_entries(struct ps_image *img, struct scan *st, struct ps_ckpt_info *ck,
 			 const struct ps_rec *h, uint32_t q, bool apply)
 {
+	uint32_t run_first = 0, run_n = 0;
+	bool run_ok = false;
+
 	for (uint32_t i = 0; i < h->npages; i++) {
 		struct ps_entry e;
 		uint32_t b = q + 1 + i;
-		bool ok;
 
 		ps_entry_get(img->hdr, i, &e);
 		if (e.page >= img->sb.heap_pages) {
@@ -373,15 +396,13 @@ static void walk_entries(struct ps_image *img, struct scan *st, struct ps_ckpt_i
 			index_put(st->idx, &e, b);
 			continue;
 		}
-		ok = dev_read(img, b, img->blk) == PS_OK;
-		note(ck, ok ? PS_WHY_OK : PS_WHY_IO, b);
-		if (ok && frame_crc32(0, img->blk, PS_BLOCK_SIZE) != e.data_crc) {
-			img->cnt.data_bad++;
-			note(ck, PS_WHY_DATA_CRC, b);
-			ok = false;
+		if (i >= run_first + run_n) {
+			run_first = i;
+			run_n = h->npages - i < PS_VERIFY_RUN ? h->npages - i : PS_VERIFY_RUN;
+			run_ok = dev_io(img, b, run_n, img->run, NULL) == PS_OK;
 		}
-		if (st->cb && st->cb->page)
-			st->cb->page(st->cb->ctx, ck, &e, b, ok);
+		verify_block(img, st, ck, &e, b, img->run + (i - run_first) * PS_BLOCK_SIZE,
+			     run_ok);
 	}
 }
 

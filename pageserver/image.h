@@ -138,6 +138,8 @@ struct ps_ref {
 	uint64_t gtime;
 };
 
+#define PS_VERIFY_RUN 32u       /* data blocks one verifying read brings in (128 KB) */
+
 struct ps_image {
 	const struct ps_dev *dev;
 	struct ps_super sb;
@@ -153,6 +155,7 @@ struct ps_image {
 	bool need_full;         /* the next checkpoint must be full */
 	struct ps_counters cnt;
 	uint8_t blk[PS_BLOCK_SIZE];     /* scratch: data blocks, commit records */
+	uint8_t run[PS_VERIFY_RUN * PS_BLOCK_SIZE];  /* scratch: data blocks being verified */
 	uint8_t hdr[PS_BLOCK_SIZE];     /* scratch: the segment header in hand */
 };
 

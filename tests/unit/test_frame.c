@@ -35,6 +35,34 @@ static size_t sample_frame(uint8_t *buf, size_t cap, size_t len)
 	return frame_encode(buf, cap, mac_all, mac_a, &h, payload, len);
 }
 
+/* Eight bytes a step equals a bit at a time, at every length and split. */
+static uint32_t crc_bitwise(uint32_t crc, const uint8_t *p, size_t len)
+{
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+TEST(crc32_sliced_equals_bitwise)
+{
+	static uint8_t buf[4096 + 17];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t len = 0; len < 40; len++)
+		for (size_t off = 0; off < 9; off++)
+			CHECK(frame_crc32(7, buf + off, len) == crc_bitwise(7, buf + off, len));
+	CHECK(frame_crc32(0, buf + 3, 4096) == crc_bitwise(0, buf + 3, 4096));
+	CHECK(frame_crc32(frame_crc32(0, buf, 1001), buf + 1001, 3095) ==
+	      crc_bitwise(0, buf, 4096));
+}
+
 TEST(crc32_known_vector)
 {
 	/* The standard check value of CRC-32/IEEE for "123456789". */
