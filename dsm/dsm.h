@@ -123,6 +123,9 @@ struct dsm_mgr {
 	uint32_t reset_page;
 	uint16_t reset_owner;
 	uint8_t reset_sends;                /* broadcasts of it still to come */
+	uint32_t n_lost_no_ps;              /* losses not reset: no PageServer heard */
+	uint32_t lost_page;                 /* ... the last one */
+	uint16_t lost_owner;
 	uint64_t next_reset;
 };
 

@@ -275,8 +275,12 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
-	if (dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS)
-		return;         /* the PageServer is not on our side: nobody could serve it */
+	if (dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
+		g->n_lost_no_ps++;      /* the PageServer is not on our side: no reset; */
+		g->lost_page = m->page; /* the environment says so (kernel/sched.c) */
+		g->lost_owner = g->last_writer[m->page];
+		return;
+	}
 	g->reset_t = ++g->time;
 	g->reset_image = n->image_good_t;
 	g->reset_page = m->page;

@@ -210,7 +210,10 @@
  *   10.2 M resets iff a good checkpoint exists (image_good_t, from CkptDone),
  *        the page was written after it by another node (so the image lacks
  *        the newest version), and P was heard from within DSM_PS_SILENT_TICKS
- *        (P -> M Beacon every DSM_BEACON_TICKS: P is on M's side). Then
+ *        (P -> M Beacon every DSM_BEACON_TICKS: P is on M's side); without
+ *        P, M resets nothing and counts the loss (n_lost_no_ps: the
+ *        environment says it waits), and the next Lost after P is back
+ *        resets. Then
  *        t' = ++M.time; last_write[*] = t', last_writer[*] = nobody; a held
  *        grant is revoked (its CommitReq gets CommitReject).
  *        M -> all Reset(t', image time, page, owner)  DSM_RESET_SENDS times

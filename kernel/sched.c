@@ -74,6 +74,21 @@ static void reset_report(void)
 		     "lost with its owner", n->reset_image_t, n->reset_t, n->reset_page);
 }
 
+/* The manager heard of a page lost with its owner but cannot reset: no
+ * PageServer on its side (a partition, or it failed). Said once per loss. */
+static void lost_report(void)
+{
+	static uint32_t told;
+	const struct dsm_node *n = dsmenv_node();
+
+	if (!dsmenv_on() || n->mgr.n_lost_no_ps == told)
+		return;
+	told = n->mgr.n_lost_no_ps;
+	shell_notice("heap: page %u was lost with node %u, and no PageServer is on this side "
+		     "(silent %u s): no reset; waiting for it", n->mgr.lost_page,
+		     n->mgr.lost_owner, DSM_PS_SILENT_TICKS / PIT_HZ);
+}
+
 /* A node cut off from the manager (a partition, or the manager failed) can
  * commit nothing: it waits, and says so once, and again when it is back.
  * 1 while it is cut off. */
@@ -100,6 +115,7 @@ static int manager_report(void)
 void sched_poll(void)
 {
 	reset_report();
+	lost_report();
 	if (manager_report())
 		return;         /* cut off: a task could not commit, and would block the shell */
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
