@@ -196,7 +196,7 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 	struct dsm_msg whole = {.t = r->t, .v = r->v, .grant = r->grant};
 	gtime_recover_own(n, &whole);
 	for (uint32_t p = 0; p < n->npages; p++) {
-		if (!(r->bits[p / 8u] & (1u << (p % 8u))))
+		if (!dsm_bit(r->bits, p))
 			continue;
 		if (txn_touches(n, p))
 			txn_conflict(n, TXN_CAUSE_RECOVERY, p);

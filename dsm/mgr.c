@@ -247,7 +247,7 @@ static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 		memset(n->scratch, 0, a.count);
 		for (uint32_t p = first; p < end; p++)
 			if (mgr_written(n, p, m))
-				n->scratch[(p - first) / 8u] |= (uint8_t)(1u << ((p - first) % 8u));
+				dsm_bit_put(n->scratch, p - first, true);
 		dsm_send(n, m->src, &a);
 		a.part++;
 	}

@@ -20,13 +20,13 @@
 
 static bool ps_orphan(const struct dsm_ps *s, uint32_t p)
 {
-	return s->orphan[p / 8u] & (1u << (p % 8u));
+	return dsm_bit(s->orphan, p);
 }
 
 void dsm_ps_written(struct dsm_node *n, uint32_t page)
 {
 	if (n->ps.active)
-		n->ps.orphan[page / 8u] &= (uint8_t)~(1u << (page % 8u));
+		dsm_bit_put(n->ps.orphan, page, false);
 }
 
 /* --- boot: the image, then the join ------------------------------------ */
@@ -101,7 +101,7 @@ void dsm_ps_joined(struct dsm_node *n)
 		}
 		/* exact: nothing was written since; an absent page is on the disk */
 		pg->known = pg->state != DSM_ABSENT ? pg->version : s->saved[p];
-		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
+		dsm_bit_put(s->orphan, p, true);
 	}
 	s->join_t = n->gtime;
 	if (!same) {
@@ -132,7 +132,7 @@ void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m)
 	uint32_t zero = 0;
 	for (uint32_t p = 0; p < n->npages; p++) {
 		struct dsm_page *pg = &n->page[p];
-		if ((n->rec.bits[p / 8u] & (1u << (p % 8u))) || pg->state != DSM_ABSENT ||
+		if (dsm_bit(n->rec.bits, p) || pg->state != DSM_ABSENT ||
 		    pg->known != s->join_t)
 			continue;
 		pg->known = 0;
@@ -198,13 +198,13 @@ static void ps_unstage(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
 	for (uint32_t i = 0; i < s->npend; i++)
-		s->staged[s->pend[i] / 8u] &= (uint8_t)~(1u << (s->pend[i] % 8u));
+		dsm_bit_put(s->staged, s->pend[i], false);
 	s->npend = 0;
 }
 
 bool dsm_ps_staged(const struct dsm_node *n, uint32_t p)
 {
-	return n->ps.staged[p / 8u] & (1u << (p % 8u));
+	return dsm_bit(n->ps.staged, p);
 }
 
 static void ps_send_token_req(struct dsm_node *n)
@@ -292,7 +292,7 @@ static bool ps_stage(struct dsm_node *n, uint32_t p)
 	s->pend[s->npend] = p;
 	s->pend_v[s->npend] = n->page[p].version;
 	s->npend++;
-	s->staged[p / 8u] |= (uint8_t)(1u << (p % 8u));
+	dsm_bit_put(s->staged, p, true);
 	return true;
 }
 
@@ -611,7 +611,7 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 		dsm_page_set(n, p, t, n->scratch);
 		pg->known = t;
 		s->saved[p] = t;
-		s->orphan[p / 8u] |= (uint8_t)(1u << (p % 8u));
+		dsm_bit_put(s->orphan, p, true);
 	}
 	s->image_t = 0;         /* the disk's versions predate t: the next one is full */
 	(void)image_t;
