@@ -9,7 +9,9 @@
  * (QEMU's default CD-ROM lives there) or any other device.
  *
  * Every request is one drive command of at most CMD_SECTORS_MAX sectors
- * (larger requests are split). Completion is interrupt-driven: the IRQ 14
+ * (CMD_SECTORS_MAX48 for DMA on an LBA48 drive; larger requests are split).
+ * ata_write_pages gathers scattered page frames into one DMA command, one
+ * PRD entry each (a PageServer writes heap frames where they are). Completion is interrupt-driven: the IRQ 14
  * handler latches Status and the bus-master status and sets irq_seen; the
  * caller waits in kernel_idle until then or until its deadline (TSC). PIO
  * data-in raises one interrupt per sector; PIO data-out polls DRQ for the
@@ -110,6 +112,7 @@
 #define PROGIF_BUSMASTER  0x80  /* bus-master IDE registers at BAR4 */
 
 #define CMD_SECTORS_MAX  256u      /* sectors per drive command (128 KB) */
+#define CMD_SECTORS_MAX48 2048u    /* ... DMA on an LBA48 drive (1 MB) */
 #define LBA28_LIMIT      0x10000000ull /* LBA28 addresses lie below this */
 #define TIMEOUT_CMD_MS   5000u     /* one drive command, data included */
 #define TIMEOUT_FLUSH_MS 30000u    /* a cache flush may take seconds on a real drive */
@@ -258,7 +261,12 @@ static int ata_fail(int err, uint8_t status)
 
 static int use_lba48(uint64_t lba, uint32_t n)
 {
-	return info.lba48 && lba + n > LBA28_LIMIT;
+	return info.lba48 && (lba + n > LBA28_LIMIT || n > CMD_SECTORS_MAX);
+}
+
+static uint32_t cmd_sectors(enum ata_mode mode)
+{
+	return mode == ATA_DMA && info.lba48 ? CMD_SECTORS_MAX48 : CMD_SECTORS_MAX;
 }
 
 /* Load the task file and write the command (LBA48 form when the range
@@ -353,13 +361,13 @@ static void prd_fill(uint32_t pa, uint32_t bytes)
 	prd[i - 1].flags = PRD_EOT;
 }
 
-static int dma_xfer(uint64_t lba, uint32_t n, uint8_t *buf, int write, uint8_t *status)
+/* One DMA command over the PRD table as filled. */
+static int dma_run(uint64_t lba, uint32_t n, int write, uint8_t *status)
 {
 	uint64_t deadline = deadline_ms(TIMEOUT_CMD_MS);
 	uint8_t dir = write ? 0 : BMICX_RWCON;
 	int r;
 
-	prd_fill((uint32_t)buf, n * ATA_SECTOR_SIZE);
 	outb(bmbase + BMICX, dir);                      /* stopped, direction set */
 	outl(bmbase + BMIDTPX, (uint32_t)prd);
 	outb(bmbase + BMISX, (inb(bmbase + BMISX) & BMISX_CAP) | BMISX_INTS | BMISX_ERR);
@@ -376,6 +384,12 @@ static int dma_xfer(uint64_t lba, uint32_t n, uint8_t *buf, int write, uint8_t *
 	if (irq_bmstatus & BMISX_ERR)
 		return ATA_EDMA;
 	return check_status(*status, 0);
+}
+
+static int dma_xfer(uint64_t lba, uint32_t n, uint8_t *buf, int write, uint8_t *status)
+{
+	prd_fill((uint32_t)buf, n * ATA_SECTOR_SIZE);
+	return dma_run(lba, n, write, status);
 }
 
 /* Arguments first, no side effects: drive, count, range, buffer. */
@@ -395,13 +409,25 @@ static int ata_check(uint64_t lba, uint32_t count, const void *buf, enum ata_mod
 	return ATA_OK;
 }
 
+static void count_io(uint32_t n, int write)
+{
+	if (write) {
+		st.writes++;
+		st.sectors_written += n;
+	} else {
+		st.reads++;
+		st.sectors_read += n;
+	}
+}
+
 static int ata_request(uint64_t lba, uint32_t count, uint8_t *buf, enum ata_mode mode,
 		       int write)
 {
 	int r = ata_check(lba, count, buf, mode);
 
 	for (uint32_t done = 0; r == ATA_OK && done < count;) {
-		uint32_t n = count - done < CMD_SECTORS_MAX ? count - done : CMD_SECTORS_MAX;
+		uint32_t max = cmd_sectors(mode);
+		uint32_t n = count - done < max ? count - done : max;
 		uint8_t *p = buf + (size_t)done * ATA_SECTOR_SIZE;
 		uint8_t s = 0;
 
@@ -411,14 +437,34 @@ static int ata_request(uint64_t lba, uint32_t count, uint8_t *buf, enum ata_mode
 			r = write ? pio_write(lba + done, n, p, &s) : pio_read(lba + done, n, p, &s);
 		if (r)
 			return ata_fail(r, s);
-		if (write) {
-			st.writes++;
-			st.sectors_written += n;
-		} else {
-			st.reads++;
-			st.sectors_read += n;
-		}
+		count_io(n, write);
 		done += n;
+	}
+	return r;
+}
+
+/* n page frames (4 KB each, page-aligned, in local RAM) to the sectors from
+ * lba on, by DMA, as few commands as the PRD table and the drive allow. */
+int ata_write_pages(uint64_t lba, const void *const *pages, uint32_t n)
+{
+	uint32_t per = ATA_PAGE_SECTORS;
+	uint32_t chunk = cmd_sectors(ATA_DMA) / per < PRD_MAX ? cmd_sectors(ATA_DMA) / per : PRD_MAX;
+	int r = n ? ata_check(lba, n * per, pages[0], ATA_DMA) : ATA_EINVAL;
+
+	for (uint32_t i = 0; r == ATA_OK && i < n; i++)
+		if (((uint32_t)pages[i] & (PGSIZE - 1)) || (uint32_t)pages[i] >= KMEM_LOCAL_MAX)
+			r = ATA_EINVAL;
+	for (uint32_t done = 0; r == ATA_OK && done < n; done += chunk) {
+		uint32_t m = n - done < chunk ? n - done : chunk;
+		uint8_t s = 0;
+
+		for (uint32_t i = 0; i < m; i++)
+			prd[i] = (struct prd){ .addr = (uint32_t)pages[done + i], .count = PGSIZE,
+					       .flags = i + 1 == m ? PRD_EOT : 0 };
+		r = dma_run(lba + (uint64_t)done * per, m * per, 1, &s);
+		if (r)
+			return ata_fail(r, s);
+		count_io(m * per, 1);
 	}
 	return r;
 }

@@ -70,6 +70,9 @@ const struct ata_stats *ata_stats(void);
 int ata_read(uint64_t lba, uint32_t count, void *buf, enum ata_mode mode);
 int ata_write(uint64_t lba, uint32_t count, const void *buf, enum ata_mode mode);
 int ata_flush(void);            /* FLUSH CACHE (EXT): data reaches the medium */
+/* n scattered page frames to consecutive sectors from lba, DMA only. */
+#define ATA_PAGE_SECTORS 8u
+int ata_write_pages(uint64_t lba, const void *const *pages, uint32_t n);
 
 const char *ata_strerror(int err);
 const char *ata_error_name(uint8_t error_reg);  /* the first bit set, e.g. "ABRT" */

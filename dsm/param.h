@@ -36,7 +36,7 @@
 #define DSM_PS_REQS             16u   /* recent PageReqs a PageServer remembers */
 #define DSM_PS_REPEATS          2u    /* a request seen this often more: its owner is silent */
 #define DSM_PS_SNOOPS           2u    /* pages going by a PageServer reassembles at once */
-#define DSM_PS_PULLS            8u    /* fetches a PageServer's prefetch keeps in flight */
+#define DSM_PS_PULLS            16u   /* fetches a PageServer's prefetch keeps in flight */
 #define DSM_RESET_SENDS         5u    /* broadcasts of one Reset, a beacon period apart */
 #define DSM_PS_SILENT_TICKS     300u  /* no frame from the PageServer this long: no reset */
 

@@ -186,6 +186,28 @@ static int dev_write(struct ps_image *img, uint32_t block, const void *buf)
 	return dev_io(img, block, 1, NULL, buf);
 }
 
+/* A segment's data blocks, from wherever the pages are, in one request. */
+static int dev_write_blocks(struct ps_image *img, uint32_t block, const struct ps_page *pages,
+			    uint32_t n)
+{
+	const struct ps_dev *d = img->dev;
+	const void *where[PS_SEG_PAGES_MAX];
+	uint64_t lba = (uint64_t)block * PS_SECTORS_PER_BLOCK;
+
+	if (n > PS_SEG_PAGES_MAX || lba + (uint64_t)n * PS_SECTORS_PER_BLOCK > d->sectors) {
+		img->cnt.len_bad++;
+		return PS_EIO;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		where[i] = pages[i].data;
+	img->cnt.writes++;
+	if (d->write_blocks(d->ctx, lba, where, n) < 0) {
+		img->cnt.io_errors++;
+		return PS_EIO;
+	}
+	return PS_OK;
+}
+
 static int dev_flush(struct ps_image *img)
 {
 	img->cnt.flushes++;
@@ -646,6 +668,11 @@ static int append_segment(struct ps_image *img, struct plan *pl, const struct ps
 	ps_block_seal(img->hdr);
 	pl->hdrs_crc = frame_crc32(pl->hdrs_crc, img->hdr + PS_CRC_OFF, 4);
 	r = dev_write(img, (*q)++, img->hdr);
+	if (r == PS_OK && img->dev->write_blocks && h->npages) {
+		r = dev_write_blocks(img, *q, pages + first, h->npages);
+		*q += h->npages;
+		return r;
+	}
 	for (uint32_t i = 0; r == PS_OK && i < h->npages; i++)
 		r = dev_write(img, (*q)++, pages[first + i].data);
 	return r;

@@ -55,6 +55,9 @@ struct ps_dev {
 	int (*flush)(void *ctx);
 	void *ctx;
 	uint64_t sectors;
+	/* optional: n whole blocks from n places, to consecutive blocks from lba
+	 * on, in one request (NULL: one write a block) */
+	int (*write_blocks)(void *ctx, uint64_t lba, const void *const *blocks, uint32_t n);
 };
 
 struct ps_format_params {

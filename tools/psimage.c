@@ -75,8 +75,8 @@ static int file_open(struct file_dev *f, const char *path, int flags)
 		return -1;
 	}
 	f->bytes = (uint64_t)st.st_size;
-	f->dev = (struct ps_dev){ file_read, file_write, file_flush, &f->fd,
-				  f->bytes / PS_SECTOR_SIZE };
+	f->dev = (struct ps_dev){ .read = file_read, .write = file_write, .flush = file_flush,
+				  .ctx = &f->fd, .sectors = f->bytes / PS_SECTOR_SIZE };
 	return 0;
 }
 

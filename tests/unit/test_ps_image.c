@@ -77,6 +77,16 @@ static int rd_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 	return ok < n ? -1 : 0;
 }
 
+/* Gathered blocks, as the kernel's DMA does them: one request. */
+static int rd_write_blocks(void *ctx, uint64_t lba, const void *const *blocks, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (rd_write(ctx, lba + (uint64_t)i * PS_SECTORS_PER_BLOCK, PS_SECTORS_PER_BLOCK,
+			     blocks[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int rd_flush(void *ctx)
 {
 	return ((struct ramdisk *)ctx)->dead ? -1 : 0;
@@ -89,7 +99,8 @@ static struct fixture *fx_new(uint64_t bytes)
 	f->rd.sectors = bytes / PS_SECTOR_SIZE;
 	f->rd.mem = calloc(1, bytes);
 	f->rd.budget = UINT64_MAX;
-	f->dev = (struct ps_dev){ rd_read, rd_write, rd_flush, &f->rd, f->rd.sectors };
+	f->dev = (struct ps_dev){ rd_read, rd_write, rd_flush, &f->rd, f->rd.sectors,
+				  rd_write_blocks };
 	f->idx = (struct ps_index){ f->entries, HEAP_PAGES, 0 };
 	return f;
 }
