@@ -58,9 +58,10 @@ static bool ps_fill(struct dsm_node *n, uint32_t p)
 		memset(n->scratch, 0, DSM_PAGE_SIZE);
 		v = 0;
 	}
-	/* the disk's copy is version saved[p]; after a reset (10.3) the image's
-	 * pages, older on the disk, are the reset's version until rewritten */
-	bool reset_copy = n->ps.saved[p] == n->reset_t && v <= n->reset_image_t;
+	/* the disk's copy is version saved[p]; after a reset (10.3) the pages
+	 * dsm_ps_reload read, older on the disk, are the reset's version until
+	 * the next (full) checkpoint rewrites them */
+	bool reset_copy = n->ps.saved[p] == n->reset_t && v < n->reset_t;
 	if (r < 0 || (v != n->ps.saved[p] && !reset_copy)) {
 		n->ps.n_reload_errors++;
 		return false;
