@@ -157,7 +157,8 @@ int heapcmd_heap(int argc, char **argv)
 		HEAP_VBASE + n->npages * 4096u - (n->npages ? 1u : 0u), n->npages);
 	kprintf("present %u\nowned %u\nreplicated %u\ngtime %llu\n", owned + replica, owned,
 		replica, n->gtime);
-	kprintf("frames %u\nframes_free %u\n", dsmenv_frames_held(), kalloc_free_frames());
+	kprintf("frames %u\nframes_free %u\nevictions %u\n", dsmenv_frames_held(),
+		kalloc_free_frames(), n->stats.evictions);
 	kprintf("faults %u\nremote_faults %u\n", s->faults, s->remote);
 	lat_print("fetch_us", s->lat_us, DSMENV_LAT_SAMPLES, s->lat_n);
 	kprintf("frames_in %u\nframes_out %u\nframes_bad %u\nrx_queued %u\nrx_drops %u\n"
