@@ -421,6 +421,7 @@ static void walk_entries(struct ps_image *img, struct scan *st, struct ps_ckpt_i
 		if (i >= run_first + run_n) {
 			run_first = i;
 			run_n = h->npages - i < PS_VERIFY_RUN ? h->npages - i : PS_VERIFY_RUN;
+			img->run_n = 0;         /* not ps_read_page's read-ahead now */
 			run_ok = dev_io(img, b, run_n, img->run, NULL) == PS_OK;
 		}
 		verify_block(img, st, ck, &e, b, img->run + (i - run_first) * PS_BLOCK_SIZE,
@@ -737,6 +738,7 @@ int ps_append(struct ps_image *img, const struct ps_page *pages, uint32_t n, uin
 	struct plan pl;
 	int r = append_check(img, pages, n, gtime, full);
 
+	img->run_n = 0;                 /* the log changes: forget the read-ahead */
 	if (r == PS_OK)
 		r = append_place(img, n, &pl);
 	if (r == PS_OK)
@@ -774,8 +776,19 @@ int ps_read_page(struct ps_image *img, const struct ps_index *idx, uint32_t page
 		img->cnt.len_bad++;
 		return PS_ECORRUPT;
 	}
-	if (dev_read(img, x->block, out) < 0)
-		return PS_EIO;
+	if (!(img->run_n && x->block >= img->run_first &&
+	      x->block - img->run_first < img->run_n)) {
+		/* read ahead: a checkpoint holds its pages in page order, so the
+		 * next pages asked for are likely in the blocks that follow */
+		uint32_t n = img->sb.log_end - x->block;
+		n = n < PS_VERIFY_RUN ? n : PS_VERIFY_RUN;
+		img->run_n = 0;
+		if (dev_io(img, x->block, n, img->run, NULL) < 0)
+			return PS_EIO;
+		img->run_first = x->block;
+		img->run_n = n;
+	}
+	memcpy(out, img->run + (size_t)(x->block - img->run_first) * PS_BLOCK_SIZE, PS_PAGE_SIZE);
 	if (frame_crc32(0, out, PS_PAGE_SIZE) != x->data_crc) {
 		img->cnt.data_bad++;
 		return PS_ECORRUPT;

@@ -158,7 +158,9 @@ struct ps_image {
 	bool need_full;         /* the next checkpoint must be full */
 	struct ps_counters cnt;
 	uint8_t blk[PS_BLOCK_SIZE];     /* scratch: data blocks, commit records */
-	uint8_t run[PS_VERIFY_RUN * PS_BLOCK_SIZE];  /* scratch: data blocks being verified */
+	uint8_t run[PS_VERIFY_RUN * PS_BLOCK_SIZE];  /* data blocks being verified, or read
+							* ahead by ps_read_page */
+	uint32_t run_first, run_n;      /* blocks in run[] for ps_read_page (0: none) */
 	uint8_t hdr[PS_BLOCK_SIZE];     /* scratch: the segment header in hand */
 };
 
@@ -174,7 +176,8 @@ int ps_open(struct ps_image *img, const struct ps_dev *dev);
 int ps_scan(struct ps_image *img, struct ps_index *idx, const struct ps_scan_cb *cb);
 int ps_append(struct ps_image *img, const struct ps_page *pages, uint32_t n,
 	      uint64_t gtime, bool full);
-/* Read the restore copy of `page` into out (PS_PAGE_SIZE bytes), verified. */
+/* Read the restore copy of `page` into out (PS_PAGE_SIZE bytes), verified;
+ * the blocks after it are read ahead into img->run (PS_VERIFY_RUN in all). */
 int ps_read_page(struct ps_image *img, const struct ps_index *idx, uint32_t page,
 		 uint8_t *out, uint64_t *version);
 /* True when the next checkpoint should be full (format.h: the space rule). */
