@@ -145,7 +145,8 @@
  *                 M is RESTORING: it answers nobody until 7.3
  *   7.2 P -> M    RestoreAck(nonce, t, npages, has_image)  P answers only while it
  *                 is still joining (its image is the heap's only copy then);
- *                 it loaded the image's pages before it answers anything
+ *                 it knows every image page's version before it answers
+ *                 anything (the contents stay on its disk until asked for)
  *   7.3 M, image of its heap size: gtime = M.time = t, owns no page, known[*]
  *       = t; no image, or nobody in DSM_RESTORE_WAIT_TICKS: a new heap.
  *   7.4 P joins (2) at t. Same time as its image: its pages are the heap
