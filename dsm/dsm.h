@@ -62,9 +62,8 @@ struct dsm_fetch {
 	uint64_t start;
 	uint64_t next_retry;
 	uint32_t backoff;
-	uint8_t mask;         /* parts arrived for (from, v, s) */
-	uint16_t from;
-	uint64_t v, s;
+	uint8_t mask;         /* parts arrived of version v (from any server) */
+	uint64_t v, s;        /* the version, and the latest server time vouching for it */
 	uint8_t buf[DSM_PAGE_SIZE];
 };
 

@@ -195,10 +195,17 @@ bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_ms
 {
 	if (!f->active || m->id != f->req || m->page != f->page)
 		return false;
-	if (f->mask == 0 || f->from != m->src || f->v != m->v || f->s != m->t) {
+	/* Two servers may answer one request (an owner and a PageServer standing
+	 * in, 8.7) and their parts interleave. One version has one content, so
+	 * parts of the same version combine, whoever sent them, valid up to the
+	 * later server time; a newer version starts over; an older one is late. */
+	if (f->mask == 0 || m->v > f->v) {
 		f->mask = 0;
-		f->from = m->src;
 		f->v = m->v;
+		f->s = m->t;
+	} else if (m->v < f->v) {
+		return true;
+	} else if (m->t > f->s) {
 		f->s = m->t;
 	}
 	memcpy(f->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
