@@ -48,8 +48,12 @@
  *                 transaction, on a stale snapshot, aborts, which counts
  *                 towards the contention manager, 5).
  *                 O.gtime < R.gtime: O is behind; it stays silent and catches up.
- *   1.3 R installs iff req is its current request, all parts agree, and
- *                 v <= R.gtime && R.known[page] <= O.gtime          (rule F)
+ *   1.3 R installs iff req is its current request, all parts are of one
+ *       version v, and v <= R.gtime && R.known[page] <= O.gtime     (rule F)
+ *       Parts of v from two servers (an owner and a PageServer, 8.7)
+ *       combine: one version has one content; O.gtime is then the later of
+ *       the two (each vouches for v up to its own time). A part of a newer
+ *       version starts the page over; an older one is dropped.
  *       No answer at all for DSM_FETCH_TIMEOUT_TICKS: the fault returns
  *       DSM_EUNAVAIL, the transaction FAILS with a clear error (the owner is
  *       gone; the PageServer issue will answer for it).
