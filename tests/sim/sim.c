@@ -193,8 +193,10 @@ static void env_page_map(void *ctx, uint32_t page)
 	memset(sn->mem[page], 0, DSM_PAGE_SIZE);
 	sn->prot[page] = DSM_PROT_NONE;
 	sn->hash_ok[page] = false;
-	if (sim_below(sn->sim, 20) == 0)        /* short of memory now and then, as a node */
-		dsm_page_evict(sn->dsm, page);  /* with a small RAM is (kernel/dsmenv.c) */
+	/* short of memory now and then, as a node with a small RAM is
+	 * (kernel/dsmenv.c): a stress of the fault phase, like loss */
+	if (!sn->sim->live && sim_below(sn->sim, 20) == 0)
+		dsm_page_evict(sn->dsm, page);
 }
 
 static void env_page_unmap(void *ctx, uint32_t page)
