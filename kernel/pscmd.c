@@ -82,8 +82,8 @@ int pscmd_pageserver(int argc, char **argv)
 	}
 	if (argc != 1)
 		return shell_error("usage: pageserver [die <sectors> | page <n>]");
-	kprintf("disk %s\nimage_gtime %llu\nloaded_pages %u\nbad_checkpoints_at_boot %u\n",
-		psnode_usable() ? "ok" : "unusable", s->image_t, p->loaded_pages, p->bad_ckpts);
+	kprintf("disk %s\nimage_gtime %llu\nimage_pages %u\nbad_checkpoints_at_boot %u\n",
+		psnode_usable() ? "ok" : "unusable", s->image_t, p->image_pages, p->bad_ckpts);
 	kprintf("checkpoints %u\nfailed %u\npages_written %u\n", s->n_ckpts, s->n_failed,
 		s->n_pages);
 	kprintf("last gtime %llu pages %u status %s in %llu ticks\n", s->last_t, s->last_pages,

@@ -144,7 +144,7 @@ static void image_load(struct dsm_node *n)
 		pages++;
 	}
 	dsm_ps_loaded(n, img.restore.gtime, img.sb.heap_pages);
-	st.loaded_pages = pages;
+	st.image_pages = pages;
 	kprintf("pageserver: image of gtime %llu (checkpoint %u): %u pages, read from the "
 		"disk as they are asked for\n", img.restore.gtime, img.restore.seq, pages);
 }

@@ -16,7 +16,7 @@ struct ps_image;
 struct psnode_stats {
 	uint32_t ckpts, failed;         /* checkpoints written, failed to write */
 	uint32_t bad_ckpts;             /* checkpoints the boot scan found bad */
-	uint32_t loaded_pages;          /* pages of the image loaded at boot */
+	uint32_t image_pages;           /* pages in the image found at boot */
 	uint64_t last_us, last_bytes;   /* the last checkpoint written */
 };
 
