@@ -244,7 +244,7 @@ void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 	}
 	n->fetch.failed = false;        /* a page nobody served is the image's now */
 	if (n->ps.active)
-		dsm_ps_reload(n, m->t, m->v);
+		dsm_ps_reload(n, m->t);
 	n->reset_t = m->t;
 	n->reset_image_t = m->v;
 	n->reset_page = m->page;

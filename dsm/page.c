@@ -160,18 +160,25 @@ void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *
 	pg->version = v;
 }
 
+/* A page that came over the wire (a fetch, or a snoop 8.8) is installed:
+ * the checkers see it, a waiting fault wakes, a checkpoint goes on. */
+void dsm_page_arrived(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
+{
+	dsm_page_set(n, page, v, data);
+	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = page, .v = v,
+				   .t = n->gtime, .data = data};
+	dsm_observe(n, &ev);
+	n->env->wake(n->env_ctx);
+	dsm_ps_progress(n);         /* a checkpoint waiting for this page goes on */
+}
+
 static void page_install(struct dsm_node *n, struct dsm_fetch *f)
 {
 	f->active = false;
 	if (n->page[f->page].state != DSM_ABSENT)
 		return;
-	dsm_page_set(n, f->page, f->v, f->buf);
 	n->stats.pages_installed++;
-	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = f->page, .v = f->v,
-				   .t = n->gtime, .data = f->buf};
-	dsm_observe(n, &ev);
-	n->env->wake(n->env_ctx);
-	dsm_ps_progress(n);         /* a checkpoint waiting for this page goes on */
+	dsm_page_arrived(n, f->page, f->v, f->buf);
 }
 
 /* The page is newer than our time: we missed commits (or they are on the

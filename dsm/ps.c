@@ -591,7 +591,7 @@ void dsm_ps_tick(struct dsm_node *n)
  * its image's copy again, an orphan. The reset is a step of the global time
  * that wrote every page, so each copy's version is t, and the disk already
  * holds it (saved = t). */
-void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
+void dsm_ps_reload(struct dsm_node *n, uint64_t t)
 {
 	struct dsm_ps *s = &n->ps;
 	uint64_t v;
@@ -615,7 +615,6 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t, uint64_t image_t)
 		dsm_bit_put(s->orphan, p, true);
 	}
 	s->image_t = 0;         /* the disk's versions predate t: the next one is full */
-	(void)image_t;
 }
 
 /* 8.8: keep a page that went by when it is the newest version we know of
@@ -629,12 +628,8 @@ static void ps_snoop_install(struct dsm_node *n, const struct dsm_ps_snoop *x)
 		n->ps.n_snoop_skipped++;
 		return;
 	}
-	dsm_page_set(n, x->page, x->v, x->buf);
 	n->ps.n_snooped++;
-	struct dsm_obs_event ev = {.kind = DSM_OBS_INSTALL, .page = x->page, .v = x->v,
-				   .t = n->gtime, .data = x->buf};
-	dsm_observe(n, &ev);
-	dsm_ps_progress(n);
+	dsm_page_arrived(n, x->page, x->v, x->buf);
 }
 
 static struct dsm_ps_snoop *ps_snoop_slot(struct dsm_ps *s, const struct dsm_msg *m)
