@@ -56,7 +56,8 @@ struct dsm_config {
 /* The one outstanding page fetch (proto.h, 1). */
 struct dsm_fetch {
 	bool active;
-	bool failed;          /* timed out: the next fault on it returns EUNAVAIL */
+	bool failed;          /* timed out (its transaction failed then): a PageServer
+			       * collecting a checkpoint gives the page up (8.4) */
 	uint32_t page;
 	uint32_t req;
 	uint64_t start;

@@ -51,11 +51,6 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
 	struct dsm_fetch *f = &n->fetch;
 	if (n->page[page].state != DSM_ABSENT)
 		return txn_access(n, page, write);
-	if (f->failed && f->page == page) {
-		f->failed = false;
-		txn_fail(n, DSM_EUNAVAIL);
-		return DSM_EUNAVAIL;
-	}
 	if (!f->active || f->page != page)
 		dsm_fetch_begin(n, page);
 	dsm_drain(n);

@@ -110,11 +110,8 @@ int txn_begin(struct dsm_node *n)
 	struct txn *x = &n->txn;
 	if (txn_live(x) || n->mode != DSM_ACTIVE || n->ps.active)
 		return TXN_ESTATE;      /* a PageServer runs no transactions (proto.h, 8) */
-	if (x->status != TXN_ABORTED) {
+	if (x->status != TXN_ABORTED)
 		x->aborts = 0;
-		n->fetch.failed = false;   /* a page that timed out for an earlier
-					    * transaction is asked for again */
-	}
 	x->seq++;
 	x->granted = false;
 	x->err = 0;
