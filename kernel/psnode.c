@@ -35,7 +35,7 @@ static struct ps_page staged[DSMENV_HEAP_PAGES];
 static uint32_t nstage;
 static uint64_t ckpt_t0;
 static int usable;
-static int idx_stale;           /* checkpoints written since the last scan */
+static int idx_stale;           /* a failed append left idx half updated: rescan */
 static uint32_t die_after;      /* test: stop dead after this many sectors (0: off) */
 static uint64_t written;        /* sectors written in this checkpoint */
 static struct psnode_stats st;
@@ -209,15 +209,15 @@ int psnode_commit(uint64_t t, uint32_t npages, bool full)
 	if (!usable || npages != nstage)
 		return -1;
 	held_us = time_us() - ckpt_t0;  /* the token went back just before this call */
-	r = ps_append(&img, staged, nstage, t, full);
+	r = ps_append(&img, staged, nstage, t, full, &idx);  /* idx follows it */
 	us = time_us() - ckpt_t0;
 	if (r < 0) {
 		kprintf("pageserver: error: checkpoint at gtime %llu: %s\n", t, ps_strerror(r));
 		st.failed++;
+		idx_stale = 1;          /* half updated: scan the disk before trusting it */
 		return -1;
 	}
 	st.ckpts++;
-	idx_stale = 1;
 	st.last_us = us;
 	st.last_bytes = (uint64_t)nstage * PS_PAGE_SIZE;
 	kprintf("pageserver: checkpoint at gtime %llu: %u pages (%s), %llu KB in %llu us "

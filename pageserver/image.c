@@ -652,7 +652,8 @@ static struct ps_rec plan_rec(const struct ps_image *img, const struct plan *pl,
 
 /* Segment k: its header, then its data blocks, from block *q on. */
 static int append_segment(struct ps_image *img, struct plan *pl, const struct ps_page *pages,
-			  uint32_t n, uint32_t k, struct ps_rec *h, uint32_t *q)
+			  uint32_t n, uint32_t k, struct ps_rec *h, uint32_t *q,
+			  struct ps_index *idx)
 {
 	uint32_t first = k * PS_SEG_PAGES_MAX;
 	uint32_t m = n - first < PS_SEG_PAGES_MAX ? n - first : PS_SEG_PAGES_MAX;
@@ -665,6 +666,8 @@ static int append_segment(struct ps_image *img, struct plan *pl, const struct ps
 		const struct ps_page *pg = &pages[first + i];
 		struct ps_entry e = { pg->page, frame_crc32(0, pg->data, PS_PAGE_SIZE), pg->version };
 		ps_entry_put(img->hdr, i, &e);
+		if (idx)
+			index_put(idx, &e, *q + 1 + i);
 	}
 	ps_block_seal(img->hdr);
 	pl->hdrs_crc = frame_crc32(pl->hdrs_crc, img->hdr + PS_CRC_OFF, 4);
@@ -680,7 +683,7 @@ static int append_segment(struct ps_image *img, struct plan *pl, const struct ps
 }
 
 static int append_write(struct ps_image *img, struct plan *pl, const struct ps_page *pages,
-			uint32_t n, uint64_t gtime, bool full)
+			uint32_t n, uint64_t gtime, bool full, struct ps_index *idx)
 {
 	struct ps_rec h = plan_rec(img, pl, PS_REC_SEG_T, gtime, full), c;
 	uint32_t q = pl->pos;
@@ -694,7 +697,7 @@ static int append_write(struct ps_image *img, struct plan *pl, const struct ps_p
 		r = dev_write(img, img->head, img->blk);
 	}
 	for (uint32_t k = 0; r == PS_OK && k < pl->nsegs; k++)
-		r = append_segment(img, pl, pages, n, k, &h, &q);
+		r = append_segment(img, pl, pages, n, k, &h, &q, idx);
 	if (r == PS_OK)
 		r = dev_flush(img);
 	if (r != PS_OK)
@@ -732,7 +735,7 @@ static int move_tail(struct ps_image *img, const struct ps_ref *old_base)
 }
 
 int ps_append(struct ps_image *img, const struct ps_page *pages, uint32_t n, uint64_t gtime,
-	      bool full)
+	      bool full, struct ps_index *idx)
 {
 	struct ps_ref ref, old_base = img->base;
 	struct plan pl;
@@ -741,8 +744,12 @@ int ps_append(struct ps_image *img, const struct ps_page *pages, uint32_t n, uin
 	img->run_n = 0;                 /* the log changes: forget the read-ahead */
 	if (r == PS_OK)
 		r = append_place(img, n, &pl);
+	if (r == PS_OK && idx && full) {        /* nothing older is part of it */
+		memset(idx->e, 0, (size_t)idx->cap * sizeof(idx->e[0]));
+		idx->npages = 0;
+	}
 	if (r == PS_OK)
-		r = append_write(img, &pl, pages, n, gtime, full);
+		r = append_write(img, &pl, pages, n, gtime, full, idx);
 	if (r != PS_OK)
 		return r;
 	ref.seq = img->next_seq;

@@ -174,8 +174,11 @@ int ps_open(struct ps_image *img, const struct ps_dev *dev);
 /* PS_OK: the restore point is set (restore.seq 0: the log is empty);
  * PS_ENOCKPT: checkpoints exist, none restorable. cb may be NULL. */
 int ps_scan(struct ps_image *img, struct ps_index *idx, const struct ps_scan_cb *cb);
+/* Append one checkpoint. idx (may be NULL), the index of the restore point,
+ * is brought up to date as the blocks are written (a full checkpoint starts
+ * it afresh); after an error it is no longer trustworthy: ps_scan again. */
 int ps_append(struct ps_image *img, const struct ps_page *pages, uint32_t n,
-	      uint64_t gtime, bool full);
+	      uint64_t gtime, bool full, struct ps_index *idx);
 /* Read the restore copy of `page` into out (PS_PAGE_SIZE bytes), verified;
  * the blocks after it are read ahead into img->run (PS_VERIFY_RUN in all). */
 int ps_read_page(struct ps_image *img, const struct ps_index *idx, uint32_t page,

@@ -260,7 +260,7 @@ static int append_synthetic(struct ps_image *img, uint32_t n, bool full, const c
 		pages[i] = (struct ps_page){ i, gtime, data + (size_t)i * PS_PAGE_SIZE };
 	}
 	if (r == PS_OK)
-		r = ps_append(img, pages, n, gtime, full);
+		r = ps_append(img, pages, n, gtime, full, NULL);
 	free(pages);
 	free(data);
 	if (r != PS_OK)

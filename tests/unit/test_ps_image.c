@@ -149,7 +149,7 @@ static int fx_ckpt(struct fixture *f, uint32_t lo, uint32_t hi, uint32_t step, b
 		page_fill(data[n], p, f->gtime);
 		pages[n] = (struct ps_page){ p, f->gtime, data[n] };
 	}
-	r = ps_append(&f->img, pages, n, f->gtime, full);
+	r = ps_append(&f->img, pages, n, f->gtime, full, &f->idx);
 	memcpy(f->tried, f->want, sizeof f->tried);
 	if (full)
 		memset(f->tried, 0, sizeof f->tried);
@@ -223,8 +223,8 @@ TEST(ps_empty_image_and_call_order)
 	CHECK(fx_ckpt(f, 0, 4, 1, false) == PS_ENEEDFULL);
 	CHECK(ps_read_page(&f->img, &f->idx, 3, buf, NULL) == PS_ENOPAGE);
 	CHECK(fx_ckpt(f, HEAP_PAGES, HEAP_PAGES + 1, 1, true) == PS_EINVAL);
-	CHECK(ps_append(&f->img, NULL, 0, 1, true) == PS_OK);  /* an empty full checkpoint */
-	CHECK(ps_append(&f->img, NULL, 0, 1, false) == PS_EINVAL); /* time did not advance */
+	CHECK(ps_append(&f->img, NULL, 0, 1, true, NULL) == PS_OK);  /* an empty full checkpoint */
+	CHECK(ps_append(&f->img, NULL, 0, 1, false, NULL) == PS_EINVAL); /* time did not advance */
 	f->idx.cap = HEAP_PAGES - 1;
 	CHECK(ps_scan(&f->img, &f->idx, NULL) == PS_EINVAL);
 	fx_free(f);
@@ -252,6 +252,30 @@ TEST(ps_three_incremental_restore_newest)
 	CHECK(fx_ckpt(f, 5, 6, 1, false) == PS_OK);
 	REQUIRE(fx_open_scan(f, NULL) == PS_OK);
 	CHECK(f->img.restore.seq == 4 && fx_matches(f, f->want));
+	fx_free(f);
+}
+
+/* The index ps_append keeps (the PageServer reads pages back through it
+ * after each checkpoint) is the one a scan of the disk builds. */
+TEST(ps_append_keeps_the_index_a_scan_builds)
+{
+	struct fixture *f = fx_new(DISK_MB << 20);
+	static struct ps_index_entry kept[HEAP_PAGES];
+	uint32_t kept_n;
+
+	REQUIRE(fx_format(f) == PS_OK && fx_open_scan(f, NULL) == PS_OK);
+	CHECK(fx_ckpt(f, 0, 300, 1, true) == PS_OK);
+	CHECK(fx_ckpt(f, 100, 400, 3, false) == PS_OK);
+	CHECK(fx_ckpt(f, 250, 260, 1, false) == PS_OK);
+	memcpy(kept, f->entries, sizeof kept);
+	kept_n = f->idx.npages;
+	REQUIRE(fx_open_scan(f, NULL) == PS_OK);
+	CHECK(kept_n == f->idx.npages && kept_n == 300 + 33);
+	CHECK(memcmp(kept, f->entries, sizeof kept) == 0);
+	CHECK(fx_ckpt(f, 10, 20, 1, true) == PS_OK);   /* a full one starts afresh */
+	memcpy(kept, f->entries, sizeof kept);
+	REQUIRE(fx_open_scan(f, NULL) == PS_OK);
+	CHECK(f->idx.npages == 10 && memcmp(kept, f->entries, sizeof kept) == 0);
 	fx_free(f);
 }
 
