@@ -149,31 +149,42 @@ void ps_entry_get(const uint8_t *blk, uint32_t i, struct ps_entry *e)
 
 /* ---- device ----------------------------------------------------------- */
 
-/* n blocks from `block` on, one device request. */
-static int dev_io(struct ps_image *img, uint32_t block, uint32_t n, void *buf,
-		  const void *wbuf)
+/* The device's answer to one request, counted. */
+static int dev_done(struct ps_image *img, int r)
 {
-	const struct ps_dev *d = img->dev;
-	uint64_t lba = (uint64_t)block * PS_SECTORS_PER_BLOCK;
-	uint32_t count = n * PS_SECTORS_PER_BLOCK;
-	int r;
-
-	if (lba + count > d->sectors) {
-		img->cnt.len_bad++;
-		return PS_EIO;
-	}
-	if (wbuf) {
-		img->cnt.writes++;
-		r = d->write(d->ctx, lba, count, wbuf);
-	} else {
-		img->cnt.reads++;
-		r = d->read(d->ctx, lba, count, buf);
-	}
 	if (r < 0) {
 		img->cnt.io_errors++;
 		return PS_EIO;
 	}
 	return PS_OK;
+}
+
+/* Blocks [block, block + n) are on the device; their first sector. */
+static bool dev_range(struct ps_image *img, uint32_t block, uint32_t n, uint64_t *lba)
+{
+	*lba = (uint64_t)block * PS_SECTORS_PER_BLOCK;
+	if (*lba + (uint64_t)n * PS_SECTORS_PER_BLOCK <= img->dev->sectors)
+		return true;
+	img->cnt.len_bad++;
+	return false;
+}
+
+/* n blocks from `block` on, one device request. */
+static int dev_io(struct ps_image *img, uint32_t block, uint32_t n, void *buf,
+		  const void *wbuf)
+{
+	const struct ps_dev *d = img->dev;
+	uint32_t count = n * PS_SECTORS_PER_BLOCK;
+	uint64_t lba;
+
+	if (!dev_range(img, block, n, &lba))
+		return PS_EIO;
+	if (wbuf) {
+		img->cnt.writes++;
+		return dev_done(img, d->write(d->ctx, lba, count, wbuf));
+	}
+	img->cnt.reads++;
+	return dev_done(img, d->read(d->ctx, lba, count, buf));
 }
 
 static int dev_read(struct ps_image *img, uint32_t block, void *buf)
@@ -186,36 +197,33 @@ static int dev_write(struct ps_image *img, uint32_t block, const void *buf)
 	return dev_io(img, block, 1, NULL, buf);
 }
 
-/* A segment's data blocks, from wherever the pages are, in one request. */
+/* A segment's data blocks, from wherever the pages are: one request where
+ * the device gathers (write_blocks), else one a block. */
 static int dev_write_blocks(struct ps_image *img, uint32_t block, const struct ps_page *pages,
 			    uint32_t n)
 {
 	const struct ps_dev *d = img->dev;
 	const void *where[PS_SEG_PAGES_MAX];
-	uint64_t lba = (uint64_t)block * PS_SECTORS_PER_BLOCK;
+	uint64_t lba;
+	int r = PS_OK;
 
-	if (n > PS_SEG_PAGES_MAX || lba + (uint64_t)n * PS_SECTORS_PER_BLOCK > d->sectors) {
-		img->cnt.len_bad++;
-		return PS_EIO;
+	if (!d->write_blocks) {
+		for (uint32_t i = 0; r == PS_OK && i < n; i++)
+			r = dev_write(img, block + i, pages[i].data);
+		return r;
 	}
+	if (n > PS_SEG_PAGES_MAX || !dev_range(img, block, n, &lba))
+		return PS_EIO;
 	for (uint32_t i = 0; i < n; i++)
 		where[i] = pages[i].data;
 	img->cnt.writes++;
-	if (d->write_blocks(d->ctx, lba, where, n) < 0) {
-		img->cnt.io_errors++;
-		return PS_EIO;
-	}
-	return PS_OK;
+	return dev_done(img, d->write_blocks(d->ctx, lba, where, n));
 }
 
 static int dev_flush(struct ps_image *img)
 {
 	img->cnt.flushes++;
-	if (img->dev->flush(img->dev->ctx) < 0) {
-		img->cnt.io_errors++;
-		return PS_EIO;
-	}
-	return PS_OK;
+	return dev_done(img, img->dev->flush(img->dev->ctx));
 }
 
 /* A record of this image (nonce) that decodes. */
@@ -672,13 +680,9 @@ static int append_segment(struct ps_image *img, struct plan *pl, const struct ps
 	ps_block_seal(img->hdr);
 	pl->hdrs_crc = frame_crc32(pl->hdrs_crc, img->hdr + PS_CRC_OFF, 4);
 	r = dev_write(img, (*q)++, img->hdr);
-	if (r == PS_OK && img->dev->write_blocks && h->npages) {
+	if (r == PS_OK && h->npages)
 		r = dev_write_blocks(img, *q, pages + first, h->npages);
-		*q += h->npages;
-		return r;
-	}
-	for (uint32_t i = 0; r == PS_OK && i < h->npages; i++)
-		r = dev_write(img, (*q)++, pages[first + i].data);
+	*q += h->npages;
 	return r;
 }
 
