@@ -72,20 +72,14 @@ static int dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 	return ata_write(lba, count, buf, dev_mode(buf));
 }
 
-/* A segment's blocks straight from the heap frames, one DMA command; with
- * the test knob set, a block at a time so it can stop mid-checkpoint. */
+/* A segment's blocks straight from the heap frames (page-aligned, so one
+ * PRD entry each), one DMA command. Without DMA, or with the test knob set
+ * (it stops the node between two blocks), write_blocks is NULL and the
+ * image writes a block at a time. */
 static int dev_write_blocks(void *ctx, uint64_t lba, const void *const *blocks, uint32_t n)
 {
-	int r = 0, gather = !die_after && ata_info()->dma;
-
-	for (uint32_t i = 0; i < n; i++)
-		gather = gather && !((uint32_t)blocks[i] & (PS_BLOCK_SIZE - 1));
-	if (gather)
-		return ata_write_pages(lba, blocks, n);
-	for (uint32_t i = 0; r >= 0 && i < n; i++)
-		r = dev_write(ctx, lba + (uint64_t)i * PS_SECTORS_PER_BLOCK, PS_SECTORS_PER_BLOCK,
-			      blocks[i]);
-	return r;
+	(void)ctx;
+	return ata_write_pages(lba, blocks, n);
 }
 
 static int dev_flush(void *ctx)
@@ -155,7 +149,7 @@ void psnode_boot(struct dsm_node *n, uint16_t cluster)
 	int r;
 
 	dev = (struct ps_dev){ .read = dev_read, .write = dev_write, .flush = dev_flush,
-			       .write_blocks = dev_write_blocks,
+			       .write_blocks = ata_info()->dma ? dev_write_blocks : 0,
 			       .sectors = ata_present() ? ata_info()->sectors : 0 };
 	if (dev.sectors >= 2u * PSNODE_SCRATCH_SECTORS)
 		dev.sectors -= PSNODE_SCRATCH_SECTORS;  /* the tail is disktest's */
@@ -257,6 +251,7 @@ uint32_t psnode_scratch_mb(void)
 void psnode_die_after(uint32_t sectors)
 {
 	die_after = sectors;
+	dev.write_blocks = 0;   /* a block at a time: it can stop between two */
 }
 
 int psnode_usable(void)
