@@ -172,7 +172,7 @@ enum frame_verdict frame_decode(const uint8_t *buf, size_t n, uint16_t my_cluste
 		else
 			counters->rejected[v]++;
 	}
-	if (v != FRAME_OK)
+	if (v != FRAME_OK && v != FRAME_REJ_NODE)
 		return v;
 	hdr->type = ph[OFF_TYPE];
 	hdr->cluster = frame_get16(ph + OFF_CLUSTER);
@@ -182,7 +182,7 @@ enum frame_verdict frame_decode(const uint8_t *buf, size_t n, uint16_t my_cluste
 	hdr->seq = frame_get32(ph + OFF_SEQ);
 	hdr->gtime = frame_get64(ph + OFF_GTIME);
 	*payload = ph + FRAME_HDR_LEN;
-	return FRAME_OK;
+	return v;
 }
 
 const char *frame_verdict_name(enum frame_verdict v)

@@ -114,7 +114,8 @@ size_t frame_encode(uint8_t *buf, size_t cap, const uint8_t dst_mac[6],
  * my_cluster: frames of another cluster are rejected. my_node: a frame whose
  * dst is neither my_node nor FRAME_NODE_ALL is rejected as FRAME_REJ_NODE
  * (pass FRAME_NODE_ALL to accept every destination, as a snooper does).
- * On FRAME_OK, *hdr is filled and *payload points into buf. If counters is not
+ * On FRAME_OK, *hdr is filled and *payload points into buf; on FRAME_REJ_NODE
+ * too (a good frame for another node, which a snooper may want). If counters is not
  * NULL the verdict is counted there. No side effect other than the counter.
  */
 enum frame_verdict frame_decode(const uint8_t *buf, size_t n, uint16_t my_cluster,

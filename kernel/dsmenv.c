@@ -298,9 +298,9 @@ void dsmenv_rx(const uint8_t *frame, size_t n)
 	rxq_put(frame, n, 0);
 }
 
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n)
+void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type)
 {
-	if (node.ps.active)
+	if (node.ps.active && type == DSM_MSG_PAGE_DATA)
 		rxq_put(frame, n, 1);
 }
 

@@ -45,7 +45,9 @@ struct dsm_node;
 void dsmenv_init(const struct cmdline *c);
 int dsmenv_on(void);
 void dsmenv_rx(const uint8_t *frame, size_t n);
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n);  /* a frame for another node */
+/* A checked frame for another node, of frame type `type`: a PageServer
+ * queues the pages going by (PageData), nothing else. */
+void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type);
 int dsmenv_pending(void);               /* call with interrupts off */
 void dsmenv_poll(void);
 int dsmenv_fault(uint32_t err, uint32_t va);   /* 1: handled, retry; 0: not ours */

@@ -217,7 +217,7 @@ static void net_rx(const uint8_t *frame, size_t n)
 	}
 	v = frame_decode(frame, n, my_cluster, my_node, &h, &payload, &counters);
 	if (v == FRAME_REJ_NODE && snooping) {
-		dsmenv_rx_snoop(frame, n);      /* another node's frame: the PageServer looks */
+		dsmenv_rx_snoop(frame, n, h.type);  /* another node's frame: the PageServer looks */
 		return;
 	}
 	if (v != FRAME_OK)

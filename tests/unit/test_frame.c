@@ -159,7 +159,10 @@ TEST(frame_rejects_cluster_and_node)
 	CHECK(frame_decode(buf, n, 8, 3, &out, &payload, NULL) == FRAME_REJ_CLUSTER);
 	h.dst = 4;
 	n = frame_encode(buf, sizeof buf, mac_all, mac_a, &h, "x", 1);
+	memset(&out, 0, sizeof out);
 	CHECK(frame_decode(buf, n, 7, 3, &out, &payload, NULL) == FRAME_REJ_NODE);
+	/* ... with the header filled, for a snooper on the receive path */
+	CHECK(out.dst == 4 && out.type == h.type && out.len == 1 && payload[0] == 'x');
 	CHECK(frame_decode(buf, n, 7, 4, &out, &payload, NULL) == FRAME_OK);
 	/* A snooper passes FRAME_NODE_ALL and sees every destination. */
 	CHECK(frame_decode(buf, n, 7, FRAME_NODE_ALL, &out, &payload, NULL) ==
