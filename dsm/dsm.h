@@ -127,6 +127,11 @@ struct dsm_mgr {
 	uint32_t lost_page;                 /* ... the last one */
 	uint16_t lost_owner;
 	uint64_t next_reset;
+	uint8_t reset_flags;                /* ... its flags (DSM_RESET_TAKEOVER) */
+	bool fenced;                        /* 11.1: no grants, the PageServer is silent */
+	uint32_t n_fenced;                  /* times it began */
+	uint64_t takeover_t, takeover_image; /* 11.2: our epoch's first reset, reminded */
+	uint16_t takeover_from;             /* the manager we took over from */
 };
 
 /* The PageServer (proto.h, 7 and 8); only a pageserver's is active. */
@@ -173,6 +178,7 @@ struct dsm_ps {
 	bool zmap_pending;    /* 7.5: waiting for the written-pages map */
 	uint32_t zmap_nonce;
 	uint64_t zmap_next;   /* its next retry */
+	uint64_t zmap_since;  /* 7.6: the map of pages written after this reset (0: ever) */
 	uint64_t join_t;      /* the time we joined at */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
@@ -181,6 +187,7 @@ struct dsm_ps {
 	uint8_t orphan[DSM_PAGES_MAX / 8u]; /* no live owner: served at once */
 	uint8_t staged[DSM_PAGES_MAX / 8u]; /* in pend[]: the environment writes it */
 	uint32_t ask_id;      /* the newest CkptAsk this checkpoint answers */
+	uint64_t mgr_wanted;  /* 11.2: a node on our side last asked for the manager */
 	uint32_t req_next;
 	struct dsm_ps_req reqs[DSM_PS_REQS];
 	uint32_t snoop_next;
@@ -244,8 +251,12 @@ struct dsm_node {
 	uint64_t image_good_t;              /* newest good checkpoint known (0: none) */
 	uint64_t reset_t;                   /* the last reset applied (10) */
 	uint64_t reset_image_t;             /* ... the checkpoint it went back to */
-	uint32_t reset_page;                /* ... the page whose loss caused it */
+	uint32_t reset_page;                /* ... the page whose loss caused it (npages:
+					     * a takeover, 11) */
+	uint16_t reset_node;                /* ... its owner, or the manager taken over from */
+	uint8_t reset_flags;                /* ... DSM_RESET_TAKEOVER */
 	uint32_t resets;
+	uint32_t takeovers;                 /* 11.3: managers of a later epoch followed */
 	struct dsm_ckpt_seen ckpt;
 	uint8_t selfq[DSM_SELFQ_MAX][FRAME_WIRE_MAX];
 	uint16_t selfq_len[DSM_SELFQ_MAX];
@@ -258,6 +269,12 @@ struct dsm_node {
 	struct dsm_stats stats;
 	struct frame_counters fc;
 };
+
+/* The epoch of global time t (proto.h 11). */
+static inline uint64_t dsm_epoch(uint64_t t)
+{
+	return t >> DSM_EPOCH_SHIFT;
+}
 
 void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	      const struct dsm_config *cfg);
@@ -297,6 +314,10 @@ void dsm_mgr_init(struct dsm_node *n);
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_mgr_tick(struct dsm_node *n);
 void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
+void dsm_mgr_take_over(struct dsm_node *n);
+void dsm_mgr_step_down(struct dsm_node *n);
+bool dsm_ps_asks_manager(uint8_t type);
+void dsm_ps_heard_ask(struct dsm_node *n, uint8_t type, uint16_t src, uint16_t dst);
 void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
 void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);

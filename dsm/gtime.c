@@ -4,6 +4,7 @@
  * Commits are applied strictly in time order, each exactly once; a node that
  * cannot close a gap within DSM_BEHIND_GRACE_TICKS recovers from the manager
  * and, until it has, serves nothing, fetches nothing, asks for no token.
+ * Resets (10.3), and following a manager that took over (11.3).
  */
 #include "dsm/dsm.h"
 #include "dsm/lib.h"
@@ -222,9 +223,26 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
  * page goes (the PageServer reloads its image instead); a transaction that
  * touched one aborts. A node that recovered past m->t dropped every page
  * already (the manager's recovery bitmap names them all). */
+/* 11.3: a reset from the manager of a later epoch than ours, which took
+ * over while we were cut off from it (or ours failed): follow it; were we
+ * the manager, ours is over. */
+static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (!(m->flags & DSM_RESET_TAKEOVER) || dsm_epoch(m->t) <= dsm_epoch(n->gtime))
+		return false;
+	if (n->mgr.active)
+		dsm_mgr_step_down(n);
+	n->manager = m->src;
+	n->mgr_heard = dsm_now(n);
+	n->takeovers++;
+	return true;
+}
+
 void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 {
-	if (m->src != n->manager || m->t <= n->reset_t || n->mode != DSM_ACTIVE)
+	if (n->mode != DSM_ACTIVE || (m->src != n->manager && !gtime_follow(n, m)))
+		return;
+	if (m->t <= n->reset_t || ((m->flags & DSM_RESET_REMINDER) && m->t <= n->gtime))
 		return;
 	dsm_note_time(n, m->t);
 	if (m->t > n->gtime) {
@@ -248,6 +266,8 @@ void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 	n->reset_t = m->t;
 	n->reset_image_t = m->v;
 	n->reset_page = m->page;
+	n->reset_node = m->node;
+	n->reset_flags = m->flags;
 	n->resets++;
 	n->env->wake(n->env_ctx);
 	gtime_try_apply(n);

@@ -4,6 +4,9 @@
  * time, with a lease), the queue of requests with its contention manager,
  * and per page the time and node of the last write, which answers recovery.
  *
+ * Also the fence while the PageServer is silent, and the PageServer's
+ * takeover (11): a new epoch of the global time, begun by a reset.
+ *
  * Rules: a grant is decided at most once, at time+1, and only while it is
  * current; a revoked grant is never decided. Decisions are the only thing
  * that advances the global time. Bounded: one queue entry per node.
@@ -61,10 +64,20 @@ static int mgr_pick(const struct dsm_mgr *g)
 	return best;
 }
 
+/* 11.1: no grant while the PageServer, once heard, is silent: it may be on
+ * the other side of a partition, and take over there. Nor once a frame of a
+ * later epoch came: it did; its reminder (11.2) ends our epoch soon. */
+static bool mgr_fenced(const struct dsm_node *n)
+{
+	return (n->ps_node != 0 && !n->ps.active &&
+		dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) ||
+	       dsm_epoch(n->seen) > dsm_epoch(n->mgr.time);
+}
+
 static void mgr_try_grant(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
-	if (g->held)
+	if (g->held || g->fenced)
 		return;
 	int next = mgr_pick(g);
 	if (next < 0)
@@ -100,7 +113,8 @@ static void mgr_on_join(struct dsm_node *n, const struct dsm_msg *m)
 		}
 	}
 	struct dsm_msg a = {.type = DSM_MSG_JOIN_ACK, .id = m->id, .t = g->time,
-			    .node = n->cfg.id, .page = n->npages};
+			    .node = n->cfg.id, .page = n->npages, .v = g->reset_t,
+			    .w = g->reset_image};
 	dsm_send(n, m->src, &a);
 }
 
@@ -221,13 +235,33 @@ static void mgr_on_commit_req(struct dsm_node *n, const struct dsm_msg *m)
 		mgr_decide(n);
 }
 
+/* The last reset decided (10.2), to `dst`. */
+static struct dsm_msg mgr_send_reset_to(struct dsm_node *n, uint16_t dst)
+{
+	const struct dsm_mgr *g = &n->mgr;
+	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->reset_t, .v = g->reset_image,
+			    .page = g->reset_page, .node = g->reset_owner, .flags = g->reset_flags};
+	dsm_send(n, dst, &r);
+	return r;
+}
+
+static void mgr_send_reset(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	struct dsm_msg r = mgr_send_reset_to(n, FRAME_NODE_ALL);
+	r.src = n->cfg.id;
+	dsm_gtime_on_reset(n, &r);
+	g->reset_sends--;
+	g->next_reset = dsm_now(n) + DSM_BEACON_TICKS;
+}
+
 /* 4.2: was page p written after time v by another node than src? The zero
- * map (7.5) asks for every write since the heap began, by anybody. */
+ * map (7.5, 7.6) asks for every write after v, by anybody. */
 static bool mgr_written(const struct dsm_node *n, uint32_t p, const struct dsm_msg *m)
 {
 	const struct dsm_mgr *g = &n->mgr;
 	if (m->flags & DSM_RECOVER_ZERO_MAP)
-		return n->restored || g->last_write[p] > 0;
+		return (m->v == 0 && n->restored) || g->last_write[p] > m->v;
 	return g->last_write[p] > m->v && g->last_writer[p] != m->src;
 }
 
@@ -237,6 +271,10 @@ static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 {
 	struct dsm_mgr *g = &n->mgr;
 	uint32_t span = n->cfg.recover_span;
+	if (!(m->flags & DSM_RECOVER_ZERO_MAP) && m->v < g->reset_t) {
+		mgr_send_reset_to(n, m->src);  /* 4.2: a reset it missed comes first (10.3) */
+		return;
+	}
 	struct dsm_msg a = {.type = DSM_MSG_RECOVER_ACK, .id = m->id, .t = g->time,
 			    .grant = g->decided_grant[m->src], .v = g->decided_t[m->src],
 			    .page = n->npages, .span = (uint16_t)span, .flags = m->flags,
@@ -253,17 +291,7 @@ static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 	}
 }
 
-static void mgr_send_reset(struct dsm_node *n)
-{
-	struct dsm_mgr *g = &n->mgr;
-	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->reset_t, .v = g->reset_image,
-			    .page = g->reset_page, .node = g->reset_owner};
-	dsm_send(n, FRAME_NODE_ALL, &r);
-	r.src = n->cfg.id;
-	dsm_gtime_on_reset(n, &r);
-	g->reset_sends--;
-	g->next_reset = dsm_now(n) + DSM_BEACON_TICKS;
-}
+static void mgr_reset(struct dsm_node *n, uint32_t page, uint16_t owner, uint8_t flags);
 
 /* 10.2: a page written after the last good checkpoint is lost with its owner:
  * the heap goes back to that checkpoint, as one step of the global time
@@ -275,16 +303,25 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
-	if (dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
+	if (!n->ps.active && dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
 		g->n_lost_no_ps++;      /* the PageServer is not on our side: no reset; */
 		g->lost_page = m->page; /* the environment says so (kernel/sched.c) */
 		g->lost_owner = g->last_writer[m->page];
 		return;
 	}
+	mgr_reset(n, m->page, g->last_writer[m->page], 0);
+}
+
+/* 10.2: a step of the global time that writes every page with the image's
+ * contents; `page` was lost with `owner` (11.2: npages, the old manager). */
+static void mgr_reset(struct dsm_node *n, uint32_t page, uint16_t owner, uint8_t flags)
+{
+	struct dsm_mgr *g = &n->mgr;
 	g->reset_t = ++g->time;
 	g->reset_image = n->image_good_t;
-	g->reset_page = m->page;
-	g->reset_owner = g->last_writer[m->page];
+	g->reset_page = page;
+	g->reset_owner = owner;
+	g->reset_flags = flags;
 	for (uint32_t p = 0; p < n->npages; p++) {
 		g->last_write[p] = g->reset_t;
 		g->last_writer[p] = DSM_NOBODY;
@@ -295,10 +332,56 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	}
 	g->reset_sends = DSM_RESET_SENDS;
 	struct dsm_obs_event ev = {.kind = DSM_OBS_RESET, .t = g->reset_t, .v = g->reset_image,
-				   .page = m->page, .node = g->reset_owner};
+				   .page = page, .node = owner};
 	dsm_observe(n, &ev);
 	mgr_send_reset(n);
 	mgr_try_grant(n);
+}
+
+/* 11.2: the PageServer becomes the manager of the next epoch, and the heap
+ * its checkpoint: a reset at the epoch's first time, which every node of an
+ * older epoch follows (11.3). Grant numbers start afresh in the epoch too. */
+void dsm_mgr_take_over(struct dsm_node *n)
+{
+	struct dsm_mgr *g = &n->mgr;
+	uint64_t newest = n->seen > n->gtime ? n->seen : n->gtime;
+	uint64_t epoch = dsm_epoch(newest) + 1;
+	uint16_t old = n->manager;
+	dsm_mgr_init(n);
+	g->time = (epoch << DSM_EPOCH_SHIFT) - 1u;
+	g->grant_next = (uint32_t)(epoch << 24) | 1u;
+	n->manager = n->cfg.id;
+	n->recovering = false;
+	mgr_reset(n, n->npages, old, DSM_RESET_TAKEOVER);
+	g->takeover_t = g->reset_t;
+	g->takeover_image = g->reset_image;
+	g->takeover_from = old;
+}
+
+/* 11.3: a manager of a later epoch exists: ours is over. */
+void dsm_mgr_step_down(struct dsm_node *n)
+{
+	n->mgr.active = false;
+	n->mgr.held = false;
+	n->mgr.fenced = false;
+}
+
+/* 11.2: the takeover again, for nodes that were cut off when it happened. */
+static void mgr_remind_takeover(struct dsm_node *n)
+{
+	const struct dsm_mgr *g = &n->mgr;
+	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->takeover_t, .v = g->takeover_image,
+			    .page = n->npages, .node = g->takeover_from,
+			    .flags = DSM_RESET_TAKEOVER | DSM_RESET_REMINDER};
+	dsm_send(n, FRAME_NODE_ALL, &r);
+}
+
+/* 11.1: fenced while the PageServer is silent; counted when it begins. */
+static void mgr_fence_tick(struct dsm_node *n)
+{
+	bool fenced = mgr_fenced(n);
+	n->mgr.n_fenced += fenced && !n->mgr.fenced;
+	n->mgr.fenced = fenced;
 }
 
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
@@ -336,7 +419,10 @@ void dsm_mgr_tick(struct dsm_node *n)
 	if (now >= g->next_beacon) {
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time};
 		dsm_send(n, FRAME_NODE_ALL, &b);
+		if (g->takeover_t)
+			mgr_remind_takeover(n);
 		g->next_beacon = now + DSM_BEACON_TICKS;
 	}
+	mgr_fence_tick(n);
 	mgr_try_grant(n);
 }

@@ -51,7 +51,7 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 		frame_put32(p, m->page); break;
 	case DSM_MSG_RESET:
 		frame_put64(p, m->t); frame_put64(p + 8, m->v); frame_put32(p + 16, m->page);
-		frame_put16(p + 20, m->node); break;
+		frame_put16(p + 20, m->node); p[22] = m->flags; break;
 	case DSM_MSG_TOKEN_KEEP:
 	case DSM_MSG_COMMIT_REJECT:
 		frame_put32(p, m->grant); break;
@@ -61,7 +61,8 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 		p[16] = m->flags; break;
 	case DSM_MSG_JOIN_ACK:
 		frame_put32(p, m->id); frame_put64(p + 4, m->t);
-		frame_put16(p + 12, m->node); frame_put32(p + 14, m->page); break;
+		frame_put16(p + 12, m->node); frame_put32(p + 14, m->page);
+		frame_put64(p + 18, m->v); frame_put64(p + 26, m->w); break;
 	case DSM_MSG_TOKEN_REQ:
 		frame_put32(p, m->id); p[4] = m->flags; break;
 	case DSM_MSG_TOKEN_GRANT:
@@ -124,7 +125,7 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 		m->page = frame_get32(p); break;
 	case DSM_MSG_RESET:
 		m->t = frame_get64(p); m->v = frame_get64(p + 8); m->page = frame_get32(p + 16);
-		m->node = frame_get16(p + 20); break;
+		m->node = frame_get16(p + 20); m->flags = p[22]; break;
 	case DSM_MSG_RESTORE_ACK:
 	case DSM_MSG_CKPT_DONE:
 		m->id = frame_get32(p); m->t = frame_get64(p + 4); m->page = frame_get32(p + 12);
@@ -134,7 +135,8 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 		m->grant = frame_get32(p); break;
 	case DSM_MSG_JOIN_ACK:
 		m->id = frame_get32(p); m->t = frame_get64(p + 4);
-		m->node = frame_get16(p + 12); m->page = frame_get32(p + 14); break;
+		m->node = frame_get16(p + 12); m->page = frame_get32(p + 14);
+		m->v = frame_get64(p + 18); m->w = frame_get64(p + 26); break;
 	case DSM_MSG_TOKEN_REQ:
 		m->id = frame_get32(p); m->flags = p[4]; break;
 	case DSM_MSG_TOKEN_GRANT:

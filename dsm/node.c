@@ -169,6 +169,8 @@ static void node_on_join_ack(struct dsm_node *n, const struct dsm_msg *m)
 		n->seen = m->t;
 	for (uint32_t p = 0; p < n->npages; p++)
 		n->page[p].known = m->t;
+	n->reset_t = m->v;              /* our heap is after it: it is not ours to apply */
+	n->reset_image_t = m->w;
 	dsm_ps_joined(n);
 	n->env->wake(n->env_ctx);
 }
@@ -246,6 +248,7 @@ static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
 		n->ps_node = m.src;
 	if (m.src == n->ps_node && n->ps_node)
 		n->ps_heard = dsm_now(n);
+	dsm_ps_heard_ask(n, m.type, m.src, h.dst);
 	/* A joining node knows no time yet; only JoinAck counts (and a
 	 * PageServer's image is asked for before anybody has joined). A
 	 * restoring manager waits for the image alone. */

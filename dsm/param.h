@@ -38,7 +38,10 @@
 #define DSM_PS_SNOOPS           2u    /* pages going by a PageServer reassembles at once */
 #define DSM_PS_PULLS            16u   /* fetches a PageServer's prefetch keeps in flight */
 #define DSM_RESET_SENDS         5u    /* broadcasts of one Reset, a beacon period apart */
-#define DSM_PS_SILENT_TICKS     300u  /* no frame from the PageServer this long: no reset */
+#define DSM_PS_SILENT_TICKS     300u  /* no frame from the PageServer this long: no reset, no grant */
+#define DSM_TAKEOVER_TICKS      500u  /* the manager silent this long, and asked for: the
+					* PageServer takes over (proto.h 11) */
+#define DSM_EPOCH_SHIFT         40u   /* global time = epoch << this | commits in the epoch */
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");
@@ -46,6 +49,8 @@ _Static_assert(DSM_SELFQ_MAX >= DSM_WSET_MAX + 4u, "a CommitReq of one page a pa
 _Static_assert(DSM_NODES_MAX <= 32u, "node masks are 32 bits");
 _Static_assert(DSM_PAGES_MAX % DSM_RECOVER_SPAN == 0 && DSM_RECOVER_PARTS <= 32u,
 	       "RecoverAck parts tile the heap; part masks are 32 bits");
+_Static_assert(DSM_TAKEOVER_TICKS > DSM_PS_SILENT_TICKS + DSM_LEASE_TICKS + 2u * DSM_BEACON_TICKS,
+	       "the manager's side stopped granting, and its last grant expired, before a takeover");
 _Static_assert(DSM_RECOVER_SPAN % 8u == 0, "a part's bitmap is whole bytes");
 
 #endif

@@ -66,8 +66,10 @@
  *
  * 2. Join (dsm/node.c, dsm/mgr.c)
  *   2.1 N -> all  JoinReq(nonce)                   retried
- *   2.2 M -> N    JoinAck(nonce, t, manager, npages)   M forgets N's old grant
- *       N starts with no pages, gtime = t, known[*] = t.
+ *   2.2 M -> N    JoinAck(nonce, t, manager, npages, reset t', its image time)
+ *                 M forgets N's old grant
+ *       N starts with no pages, gtime = t, known[*] = t; the heap is after
+ *       the reset at t' (10), if any (a PageServer: 7.6).
  *
  * 3. Commit (txn/txn.c client, dsm/mgr.c manager)
  *   3.1 C -> M    TokenReq(txn, starving)          retried; queued at M
@@ -140,8 +142,9 @@
  * 6. Failure
  *   Fail-stop: a crashed node's owned pages are gone (fetches time out, the
  *   transaction FAILS with DSM_EUNAVAIL). A holder's crash costs one lease.
- *   The manager itself is not replicated yet: if it fails, token requests
- *   time out and transactions FAIL with TXN_ENOTOKEN; restarting the whole
+ *   The manager is not replicated: if it fails, token requests time out and
+ *   transactions FAIL with TXN_ENOTOKEN, until the PageServer takes over from
+ *   its last checkpoint (11); without a PageServer, restarting the whole
  *   cluster restores the heap from the PageServer's last checkpoint (7).
  *
  * 7. Restore (dsm/node.c, dsm/ps.c; P the PageServer, a node with a disk)
@@ -167,6 +170,11 @@
  *       P: a page not in the map, absent, with known still the join time
  *       (no commit since wrote it) was never written: known = 0, the zero
  *       page. A page written after M answered has known > join time.
+ *   7.6 P, joined after a reset t' to the checkpoint its disk holds (JoinAck:
+ *       the image time equals P's), asks as 7.5 with g = t': pages written
+ *       after t'. Every other page is still the reset's: known = saved = t',
+ *       an orphan read back from the disk when asked for (7.4). (Else the
+ *       pages only the reset wrote would have no server at all.)
  *
  * 8. Checkpoint (dsm/ps.c, manager side in dsm/mgr.c)
  *   8.1 any -> all CkptAsk(nonce)          or P's own period (ckpt=<s>)
@@ -231,7 +239,40 @@
  *   committed after the image is gone, everywhere, and every node says so.
  *   A partition: M's side resets only with P (10.2); a side without M
  *   cannot commit (no token) and waits, saying so (the kernel prints it when
- *   M is silent for long); when it heals it catches up (4, 10.3).
+ *   M is silent for long); when it heals it catches up (4, 10.3). P on the
+ *   side without M: 11.
+ *
+ * 11. Takeover: the PageServer's side goes on without the manager (dsm/mgr.c,
+ *     dsm/ps.c, dsm/gtime.c)
+ *   The global time is epoch << DSM_EPOCH_SHIFT | commits: a new epoch's
+ *   times are above every time of the older ones.
+ *   11.1 M grants no token while P, once heard (a CkptDone), is silent for
+ *        DSM_PS_SILENT_TICKS: P may be on the other side of a partition, where
+ *        it takes over. M's side commits nothing and waits, saying so; P back,
+ *        M grants again. (A P that failed: the cluster waits for it to reboot.)
+ *   11.2 P takes over iff it holds a good checkpoint (image_good_t), has heard
+ *        nothing from M for DSM_TAKEOVER_TICKS, and a node on its side asked
+ *        for M within that time (P sees a TokenReq, CommitReq, RecoverReq, Lost
+ *        going to M, or a JoinReq): a P cut off alone takes nothing over. P
+ *        becomes manager at the next epoch e and resets (10.2) to its
+ *        checkpoint at t' = e << DSM_EPOCH_SHIFT:
+ *        P -> all Reset(t', image time, npages, old M, TAKEOVER)  as 10.2, and
+ *        again every DSM_BEACON_TICKS with REMINDER, for nodes cut off then.
+ *        TAKEOVER > PS_SILENT + LEASE + 2 BEACON: M's side stopped granting,
+ *        and its last grant expired, before P's epoch begins.
+ *   11.3 A node that gets a TAKEOVER Reset of a later epoch than its gtime's
+ *        follows its sender as manager and applies the reset (10.3); a manager
+ *        steps down. A REMINDER at or below a node's time is ignored, so a
+ *        node that joined or recovered after it does not count it again.
+ *   Why it is safe: one epoch, one manager (only P takes over, once per
+ *   epoch); a node follows a manager only into a later epoch, and applies a
+ *   commit only from its manager, so it never mixes two epochs' commits; the
+ *   reset drops every page, and every copy of an older epoch is below t', so
+ *   rule F refuses it (and 1.2 answers it with PageStale). Work M's side
+ *   decided in the old epoch (before 11.1 fenced it, or while it had P) is
+ *   gone with the reset, as every node says. An old manager that rebooted
+ *   (a heap of its own, 7.3) follows P at P's next reminder. A P that fails
+ *   while it is the manager leaves the cluster without one (6).
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H
@@ -270,6 +311,8 @@ enum dsm_msg_type {
 };
 
 #define DSM_RECOVER_ZERO_MAP 1u  /* RecoverReq/Ack flag: the written-pages map (7.5) */
+#define DSM_RESET_TAKEOVER 1u   /* Reset flag: its sender took over as manager (11.2) */
+#define DSM_RESET_REMINDER 2u   /* Reset flag: a repeat; a node past its time ignores it */
 #define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */
 
 /* One decoded message: the fields each type uses (see the table above). */
@@ -282,10 +325,12 @@ struct dsm_msg {
 	uint32_t grant;
 	uint64_t v;         /* version, or a grant's time */
 	uint64_t t;         /* a time: commit, server gtime, manager time */
+	uint64_t w;         /* JoinAck: the image time of the last reset (v: its time) */
 	uint16_t node;      /* committer, manager */
 	uint8_t flags;      /* TokenReq: 1 starving, 2 checkpoint; RestoreAck: 1 has an
 			     * image; CkptDone: 0 ok, else enum dsm_ps_status;
-			     * RecoverReq/Ack: DSM_RECOVER_ZERO_MAP (7.5) */
+			     * RecoverReq/Ack: DSM_RECOVER_ZERO_MAP (7.5);
+			     * Reset: DSM_RESET_TAKEOVER, DSM_RESET_REMINDER (11) */
 	uint8_t part, nparts;
 	uint16_t span;      /* RecoverAck: pages each part covers */
 	uint16_t count;     /* pages in a commit part; data bytes; bitmap bytes */
@@ -298,7 +343,7 @@ enum {
 	DSM_PL_PAGE_DATA = 28,
 	DSM_PL_PAGE_STALE = 24,
 	DSM_PL_JOIN_REQ = 4,
-	DSM_PL_JOIN_ACK = 18,
+	DSM_PL_JOIN_ACK = 34,
 	DSM_PL_TOKEN_REQ = 5,
 	DSM_PL_TOKEN_GRANT = 16,
 	DSM_PL_COMMIT_REQ = 8,
@@ -315,7 +360,7 @@ enum {
 	DSM_PL_CKPT_ASK = 4,
 	DSM_PL_CKPT_DONE = 17,
 	DSM_PL_LOST = 4,
-	DSM_PL_RESET = 22
+	DSM_PL_RESET = 23
 };
 
 _Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");

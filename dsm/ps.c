@@ -3,6 +3,7 @@
  * Owns struct dsm_ps: what the disk holds (saved[]), which pages have no
  * live owner (orphan), the checkpoint being collected, and the recent page
  * requests. Talks to the disk only through env->ps_save and env->ps_commit.
+ * Takes over as manager when the manager is gone from its side (proto.h 11).
  *
  * Rules: a checkpoint is collected while the PageServer holds the commit
  * token, so no commit can fall inside it: every page it stages is the page
@@ -106,6 +107,9 @@ void dsm_ps_joined(struct dsm_node *n)
 	}
 	s->join_t = n->gtime;
 	if (!same) {
+		/* 7.6: after a reset to the image we hold, its pages are ours to serve */
+		bool reset_to_ours = s->loaded && n->reset_t != 0 && s->image_t == n->reset_image_t;
+		s->zmap_since = reset_to_ours ? n->reset_t : 0;
 		s->image_t = 0;
 		s->zmap_pending = true;         /* 7.5 */
 		s->zmap_nonce = n->env->random(n->env_ctx);
@@ -116,14 +120,15 @@ void dsm_ps_joined(struct dsm_node *n)
 
 static void ps_zero_map_send(struct dsm_node *n)
 {
-	struct dsm_msg m = {.type = DSM_MSG_RECOVER_REQ, .id = n->ps.zmap_nonce, .v = 0,
-			    .flags = DSM_RECOVER_ZERO_MAP};
+	struct dsm_msg m = {.type = DSM_MSG_RECOVER_REQ, .id = n->ps.zmap_nonce,
+			    .v = n->ps.zmap_since, .flags = DSM_RECOVER_ZERO_MAP};
 	dsm_send(n, n->manager, &m);
 	n->ps.zmap_next = dsm_now(n) + DSM_RECOVER_RETRY_TICKS;
 }
 
 /* 7.5: pages nobody ever wrote are the zero page: known = 0, unless a
- * commit we applied since the join wrote them (known > join time). */
+ * commit we applied since the join wrote them (known > join time). 7.6:
+ * pages nobody wrote after the reset at zmap_since are its, from our disk. */
 void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m)
 {
 	struct dsm_ps *s = &n->ps;
@@ -136,8 +141,10 @@ void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m)
 		if (dsm_bit(n->rec.bits, p) || pg->state != DSM_ABSENT ||
 		    pg->known != s->join_t)
 			continue;
-		pg->known = 0;
-		zero++;
+		pg->known = s->zmap_since;
+		s->saved[p] = s->zmap_since;
+		dsm_bit_put(s->orphan, p, s->zmap_since != 0);
+		zero += s->zmap_since == 0;
 	}
 	n->rec.mask = 0;
 	s->zmap_pending = false;
@@ -541,6 +548,37 @@ void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 	}
 }
 
+/* 11.2: frames that ask for the manager: somebody needs one. */
+bool dsm_ps_asks_manager(uint8_t type)
+{
+	return type == DSM_MSG_TOKEN_REQ || type == DSM_MSG_COMMIT_REQ ||
+	       type == DSM_MSG_RECOVER_REQ || type == DSM_MSG_LOST || type == DSM_MSG_JOIN_REQ;
+}
+
+/* 11.2: a node on our side asked for the manager (a frame for it going by,
+ * or a JoinReq to all). */
+void dsm_ps_heard_ask(struct dsm_node *n, uint8_t type, uint16_t src, uint16_t dst)
+{
+	if (n->ps.active && !n->mgr.active && dsm_ps_asks_manager(type) &&
+	    src != n->manager && src != n->cfg.id && (dst == n->manager || dst == FRAME_NODE_ALL))
+		n->ps.mgr_wanted = dsm_now(n) | 1u;
+}
+
+/* 11.2: the manager silent for DSM_TAKEOVER_TICKS while nodes on our side
+ * ask for it, and a good checkpoint on our disk: we take over, and the heap
+ * goes back to that checkpoint. Not a PageServer cut off alone. */
+static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
+{
+	struct dsm_ps *s = &n->ps;
+	if (n->mgr.active || n->image_good_t == 0 || s->mgr_wanted == 0 ||
+	    now - n->mgr_heard <= DSM_TAKEOVER_TICKS || now - s->mgr_wanted > DSM_TAKEOVER_TICKS)
+		return;
+	if (s->phase != DSM_PS_IDLE)
+		ps_finish(n, DSM_PS_ETOKEN);
+	s->again = false;
+	dsm_mgr_take_over(n);
+}
+
 void dsm_ps_tick(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
@@ -549,7 +587,8 @@ void dsm_ps_tick(struct dsm_node *n)
 		return;
 	if (s->zmap_pending && now >= s->zmap_next && dsm_is_current(n))
 		ps_zero_map_send(n);
-	if (now >= s->next_alive) {          /* 10.2: the manager resets only with us */
+	ps_take_over_if_asked(n, now);
+	if (now >= s->next_alive && !n->mgr.active) { /* 10.2, 11.1: the manager needs us */
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = n->gtime};
 		dsm_send(n, n->manager, &b);
 		s->next_alive = now + DSM_BEACON_TICKS;
@@ -651,9 +690,12 @@ void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len)
 	struct frame_hdr h;
 	const uint8_t *payload;
 	struct dsm_msg m;
-	if (!n->ps.active || !dsm_is_current(n) ||
+	if (!n->ps.active ||
 	    frame_decode(buf, len, n->cfg.cluster, FRAME_NODE_ALL, &h, &payload, 0) != FRAME_OK ||
-	    h.type != DSM_MSG_PAGE_DATA || h.src >= DSM_NODES_MAX || h.dst == n->cfg.id ||
+	    h.src >= DSM_NODES_MAX || h.dst == n->cfg.id)
+		return;
+	dsm_ps_heard_ask(n, h.type, h.src, h.dst);
+	if (!dsm_is_current(n) || h.type != DSM_MSG_PAGE_DATA ||
 	    !dsm_msg_decode(h.type, payload, h.len, &m) || m.page >= n->npages)
 		return;
 	m.src = h.src;

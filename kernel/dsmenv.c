@@ -300,7 +300,7 @@ void dsmenv_rx(const uint8_t *frame, size_t n)
 
 void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type)
 {
-	if (node.ps.active && type == DSM_MSG_PAGE_DATA)
+	if (node.ps.active && (type == DSM_MSG_PAGE_DATA || dsm_ps_asks_manager(type)))
 		rxq_put(frame, n, 1);
 }
 

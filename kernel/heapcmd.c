@@ -169,6 +169,22 @@ int heapcmd_heap(int argc, char **argv)
 	return 0;
 }
 
+/* txstat's heap lines: time, epoch, resets and takeovers (dsm/proto.h 10, 11). */
+static void txstat_heap(const struct dsm_node *n)
+{
+	kprintf("gtime %llu\nepoch %llu\nresets %u\ntakeovers_followed %u\n", n->gtime,
+		dsm_epoch(n->gtime), n->resets, n->takeovers);
+	if (n->resets && (n->reset_flags & DSM_RESET_TAKEOVER))
+		kprintf("last_reset at gtime %llu to the checkpoint of gtime %llu (node %u took "
+			"over from node %u)\n", n->reset_t, n->reset_image_t, n->manager,
+			n->reset_node);
+	else if (n->resets)
+		kprintf("last_reset at gtime %llu to the checkpoint of gtime %llu (page %u lost)\n",
+			n->reset_t, n->reset_image_t, n->reset_page);
+	if (n->mgr.active)
+		kprintf("manager_fenced %u (times %u)\n", n->mgr.fenced, n->mgr.n_fenced);
+}
+
 /* txstat: the runner's and the core's transaction counters. */
 int heapcmd_txstat(int argc, char **argv)
 {
@@ -188,11 +204,7 @@ int heapcmd_txstat(int argc, char **argv)
 		kprintf("aborts_%s %u\n", cause[c], x->n_cause[c]);
 	kprintf("irq_aborts %u\nstarving %u\ntoken_yields %u\nundo_runs %u\n", r->irq_aborts,
 		x->n_starving, x->n_yields, r->undo_runs);
-	kprintf("gtime %llu\nresets %u\n", dsmenv_node()->gtime, dsmenv_node()->resets);
-	if (dsmenv_node()->resets)
-		kprintf("last_reset at gtime %llu to the checkpoint of gtime %llu (page %u lost)\n",
-			dsmenv_node()->reset_t, dsmenv_node()->reset_image_t,
-			dsmenv_node()->reset_page);
+	txstat_heap(dsmenv_node());
 	lat_print("commit_us", r->lat_us, TXRUN_LAT_SAMPLES, r->lat_n);
 	return 0;
 }

@@ -70,8 +70,34 @@ static void reset_report(void)
 	if (!dsmenv_on() || n->resets == told)
 		return;
 	told = n->resets;
-	shell_notice("heap: reset to the checkpoint of gtime %llu at gtime %llu: page %u was "
-		     "lost with its owner", n->reset_image_t, n->reset_t, n->reset_page);
+	if (n->reset_flags & DSM_RESET_TAKEOVER)
+		shell_notice("heap: node %u (the PageServer) took over as manager from node %u, "
+			     "which it had not heard for %u s: reset to the checkpoint of gtime %llu "
+			     "at gtime %llu (epoch %llu)", n->manager, n->reset_node,
+			     DSM_TAKEOVER_TICKS / PIT_HZ, n->reset_image_t, n->reset_t,
+			     dsm_epoch(n->reset_t));
+	else
+		shell_notice("heap: reset to the checkpoint of gtime %llu at gtime %llu: page %u "
+			     "was lost with its owner", n->reset_image_t, n->reset_t, n->reset_page);
+}
+
+/* The manager grants nothing while the PageServer is silent (dsm/proto.h
+ * 11.1): said when it begins and when it ends. */
+static void fence_report(void)
+{
+	static int told;
+	const struct dsm_node *n = dsmenv_node();
+
+	if (!dsmenv_on() || n->mgr.fenced == told)
+		return;
+	told = n->mgr.fenced;
+	if (told)
+		shell_notice("heap: no word from the PageServer (node %u) for %u s: no commits on "
+			     "this side until it is back (it may take over on its side); waiting",
+			     n->ps_node, DSM_PS_SILENT_TICKS / PIT_HZ);
+	else
+		shell_notice("heap: the PageServer (node %u) answers again: commits go on",
+			     n->ps_node);
 }
 
 /* The manager heard of a page lost with its owner but cannot reset: no
@@ -98,7 +124,7 @@ static int manager_report(void)
 	const struct dsm_node *n = dsmenv_node();
 	int silent;
 
-	if (!dsmenv_on() || n->mode != DSM_ACTIVE || n->cfg.manager)
+	if (!dsmenv_on() || n->mode != DSM_ACTIVE || n->mgr.active)
 		return 0;
 	silent = n->mgr_heard + MGR_SILENT_TICKS < time_ticks;
 	if (silent && !told)
@@ -116,6 +142,7 @@ void sched_poll(void)
 {
 	reset_report();
 	lost_report();
+	fence_report();
 	if (manager_report())
 		return;         /* cut off: a task could not commit, and would block the shell */
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||

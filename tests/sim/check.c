@@ -27,6 +27,8 @@
 
 static uint64_t check_zero_hash;
 
+/* Versions stay in time order: after a takeover (proto.h 11) the old
+ * manager may still decide commits of its older epoch, below the new one. */
 static void truth_append(struct sim *s, uint32_t page, struct truth_ver v)
 {
 	struct truth_page *tp = &s->truth[page];
@@ -34,7 +36,29 @@ static void truth_append(struct sim *s, uint32_t page, struct truth_ver v)
 		tp->cap = tp->cap ? tp->cap * 2 : 16;
 		tp->v = realloc(tp->v, tp->cap * sizeof(*tp->v));
 	}
-	tp->v[tp->n++] = v;
+	uint32_t i = tp->n++;
+	for (; i > 0 && tp->v[i - 1].t > v.t; i--)
+		tp->v[i] = tp->v[i - 1];
+	tp->v[i] = v;
+}
+
+/* A decision or reset at time t of an epoch older than the newest one: the
+ * heap of that epoch is gone (it stays in the truth for its own times). */
+static bool check_old_epoch(struct sim *s, uint64_t t)
+{
+	if (dsm_epoch(t) < s->epoch)
+		return true;
+	s->epoch = dsm_epoch(t);
+	return false;
+}
+
+/* Time t must come after the page's last version in t's own epoch. */
+static void check_after(struct sim *s, const char *what, uint32_t page, uint64_t t)
+{
+	uint64_t last = check_truth_at(s, page, t)->t;
+	if (t <= last)
+		sim_fail(s, "%s: time %llu not after page %u's %llu", what,
+			 (unsigned long long)t, page, (unsigned long long)last);
 }
 
 void check_init(struct sim *s)
@@ -136,23 +160,27 @@ void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event
 	if (!s->cfg.pageserver || !s->disk.t)
 		sim_fail(s, "reset at %llu by node %u without a PageServer's image",
 			 (unsigned long long)ev->t, mgr->id);
+	bool old = check_old_epoch(s, ev->t);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
 		struct truth_ver v = {.t = ev->t, .tick = s->now, .hash = sim_hash(data, DSM_PAGE_SIZE),
 				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
 				      .image = true};
-		if (ev->t <= check_latest(s, p)->t)
-			sim_fail(s, "reset: time %llu not after page %u's %llu",
-				 (unsigned long long)ev->t, p,
-				 (unsigned long long)check_latest(s, p)->t);
+		check_after(s, "reset", p, ev->t);
 		truth_append(s, p, v);
+		if (old)
+			continue;
 		memcpy(s->truth_mem[p], data, DSM_PAGE_SIZE);
 		s->truth_unknown[p] = false;
 	}
 	s->resets++;
 	s->st.resets++;
 	check_bank_sum(s);      /* the image is one consistent state */
-	if (s->cfg.verbose)
+	if (s->cfg.verbose && ev->page >= SIM_PAGES)
+		printf("%6llu takeover: node %u resets at %llu to the image of %llu (node %u "
+		       "silent)\n", (unsigned long long)s->now, mgr->id, (unsigned long long)ev->t,
+		       (unsigned long long)ev->v, ev->node);
+	else if (s->cfg.verbose)
 		printf("%6llu reset at %llu to the image of %llu (page %u lost with node %u)\n",
 		       (unsigned long long)s->now, (unsigned long long)ev->t,
 		       (unsigned long long)ev->v, ev->page, ev->node);
@@ -174,24 +202,25 @@ static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_o
 			printf(" %u", ev->pages[i]);
 		printf("\n");
 	}
+	bool old = check_old_epoch(s, ev->t);
 	for (uint32_t i = 0; i < ev->n; i++) {
 		uint32_t p = ev->pages[i];
-		const struct truth_ver *l = check_latest(s, p);
-		if (ev->t <= l->t)
-			sim_fail(s, "decide: time %llu not after page %u's %llu",
-				 (unsigned long long)ev->t, p, (unsigned long long)l->t);
+		check_after(s, "decide", p, ev->t);
 		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid, .lost = !valid};
 		if (valid) {
 			if (!c->dsm->page[p].shadow || !c->mapped[p])
 				sim_fail(s, "decide: node %u commits page %u it did not write",
 					 c->id, p);
 			v.hash = sim_node_hash(c, p);
-			memcpy(s->truth_mem[p], c->mem[p], DSM_PAGE_SIZE);
-		} else {
+			if (!old)
+				memcpy(s->truth_mem[p], c->mem[p], DSM_PAGE_SIZE);
+		} else if (!old) {
 			s->truth_unknown[p] = true;
 		}
 		truth_append(s, p, v);
 	}
+	if (old)
+		return;         /* the committed state and the tallies are the newest epoch's */
 	check_bank_sum(s);
 	if (valid)
 		work_tally(s, &c->op, c->id);
@@ -233,16 +262,19 @@ void check_observe(void *ctx, const struct dsm_obs_event *ev)
 	}
 }
 
-/* The one way known may go back (proto.h 7.5): the PageServer learns from
- * the written-pages map that a page was never written; then the truth must
- * agree, up to the PageServer's time. */
+/* The one way known may go back (proto.h 7.5, 7.6): the PageServer learns
+ * from the written-pages map that a page was not written since a time (0,
+ * or the reset it joined after); then the truth must agree, up to the
+ * PageServer's time. */
 static bool check_zero_mapped(struct sim *s, const struct sim_node *sn, uint32_t p)
 {
 	const struct dsm_node *d = sn->dsm;
-	if (!d->ps.active || d->page[p].known != 0)
+	uint64_t k = d->page[p].known;
+	if (!d->ps.active || k != d->ps.zmap_since)
 		return false;
-	if (check_truth_at(s, p, d->gtime)->t != 0)
-		sim_fail(s, "node %u page %u: zero-mapped, but written at %llu", sn->id, p,
+	if (check_truth_at(s, p, d->gtime)->t != k)
+		sim_fail(s, "node %u page %u: mapped as last written at %llu, but written at %llu",
+			 sn->id, p, (unsigned long long)k,
 			 (unsigned long long)check_truth_at(s, p, d->gtime)->t);
 	return true;
 }
@@ -255,7 +287,7 @@ static void check_node_meta(struct sim *s, struct sim_node *sn)
 		sim_fail(s, "node %u: time went back from %llu to %llu", sn->id,
 			 (unsigned long long)sn->prev_gtime, (unsigned long long)d->gtime);
 	sn->prev_gtime = d->gtime;
-	if (d->gtime > s->node[0]->dsm->mgr.time)
+	if (d->gtime > sim_manager(s)->dsm->mgr.time)
 		sim_fail(s, "node %u: time %llu ahead of the manager", sn->id,
 			 (unsigned long long)d->gtime);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {

@@ -49,6 +49,10 @@ static void print_stats(const struct sim_stats *st)
 		printf("  pageserver: %llu checkpoints checked against the heap, %llu resets, "
 		       "%llu pages kept as they went by\n", (unsigned long long)st->ckpts,
 		       (unsigned long long)st->resets, (unsigned long long)st->snooped);
+	if (st->splits)
+		printf("  split: the PageServer away from the manager; takeovers %llu, nodes that "
+		       "followed the new manager %llu\n", (unsigned long long)st->takeovers,
+		       (unsigned long long)st->follows);
 }
 
 /* Overrides of a seed's configuration from the command line (0 / -1: none). */
@@ -67,6 +71,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		     const struct overrides *o)
 {
 	uint64_t passed = 0, failed = 0, commits = 0, events = 0, ckpts = 0, resets = 0;
+	uint64_t splits = 0, takeovers = 0;
 	uint32_t max_retries = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct sim_cfg cfg;
@@ -79,6 +84,8 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		events += st.events;
 		ckpts += st.ckpts;
 		resets += st.resets;
+		splits += st.splits;
+		takeovers += st.takeovers;
 		if (st.max_retries > max_retries)
 			max_retries = st.max_retries;
 		if (bad != expect_fail) {
@@ -93,10 +100,12 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		}
 	}
 	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
-	       "max retries %u, %llu checkpoints checked, %llu resets\n",
+	       "max retries %u, %llu checkpoints checked, %llu resets, %llu splits, "
+	       "%llu takeovers\n",
 	       (unsigned long long)first, (unsigned long long)(first + count - 1),
 	       (unsigned long long)commits, (unsigned long long)events, max_retries,
-	       (unsigned long long)ckpts, (unsigned long long)resets);
+	       (unsigned long long)ckpts, (unsigned long long)resets,
+	       (unsigned long long)splits, (unsigned long long)takeovers);
 	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
 	       (unsigned long long)failed);
 	return failed ? 1 : 0;

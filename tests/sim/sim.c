@@ -379,11 +379,40 @@ static void faults_partition(struct sim *s)
 	s->st.partitions++;
 }
 
+/* The long partition of cfg.split_at: node 0 (the manager) on one side, the
+ * PageServer and at least one other node on the other, long enough for the
+ * PageServer to take over (proto.h 11). */
+static void faults_split(struct sim *s)
+{
+	int ps = s->nnodes - 1;
+	bool away[SIM_NODES_MAX] = {false};
+	int others = 0;
+	away[ps] = true;
+	for (int i = 1; i < ps; i++) {
+		away[i] = sim_below(s, 2) != 0;
+		others += away[i];
+	}
+	if (others == 0)
+		away[ps - 1] = true;
+	faults_heal(s);
+	for (int a = 0; a < s->nnodes; a++)
+		for (int b = 0; b < s->nnodes; b++)
+			s->cut[a][b] = away[a] != away[b];
+	s->heal_at = s->now + s->cfg.split_ticks;
+	s->st.partitions++;
+	s->st.splits++;
+	if (s->cfg.verbose)
+		printf("%6llu split: the PageServer away from the manager for %llu ticks\n",
+		       (unsigned long long)s->now, (unsigned long long)s->cfg.split_ticks);
+}
+
 static void faults_step(struct sim *s)
 {
 	if (!s->cfg.faults || s->live)
 		return;
-	if (s->heal_at && s->now >= s->heal_at) {
+	if (s->cfg.split_at && s->now == s->cfg.split_at) {
+		faults_split(s);
+	} else if (s->heal_at && s->now >= s->heal_at) {
 		faults_heal(s);
 		s->heal_at = 0;
 	} else if (!s->heal_at && sim_chance(s, 0.004)) {
@@ -396,7 +425,8 @@ static void faults_step(struct sim *s)
 		struct sim_node *sn = s->node[i];
 		if (!sn->up && s->now >= sn->restart_at)
 			node_boot(s, sn);
-		else if (sn->up && down * 2 < s->nnodes - 1 && sim_chance(s, 0.0004)) {
+		else if (sn->up && !sn->dsm->mgr.active && down * 2 < s->nnodes - 1 &&
+			 sim_chance(s, 0.0004)) {       /* the manager never fails (proto.h 6) */
 			node_crash(s, sn);
 			down++;
 		}
@@ -512,14 +542,30 @@ static void run_collect(struct sim *s)
 		s->st.page_reqs += d->stats.page_reqs;
 		s->st.recoveries += d->stats.recoveries;
 		s->st.snooped += d->ps.n_snooped;
+		s->st.takeovers += d->mgr.takeover_t != 0;
+		s->st.follows += d->takeovers;
 	}
+}
+
+/* The manager of the newest epoch: node 0 until the PageServer takes over
+ * (proto.h 11); after a split, the old one may still run on its side. */
+struct sim_node *sim_manager(struct sim *s)
+{
+	struct sim_node *best = s->node[0];
+	for (int i = 1; i < s->nnodes; i++) {
+		struct sim_node *sn = s->node[i];
+		if (sn->up && sn->dsm->mgr.active && sn->dsm->mgr.time > best->dsm->mgr.time)
+			best = sn;
+	}
+	return best;
 }
 
 /* --verbose: the state of every node and of the manager after a failure. */
 static void sim_dump(struct sim *s)
 {
-	const struct dsm_mgr *g = &s->node[0]->dsm->mgr;
-	printf("manager: time %llu held %d holder %u grant %u txn %u lease_end %llu "
+	const struct dsm_mgr *g = &sim_manager(s)->dsm->mgr;
+	printf("manager %u:", sim_manager(s)->id);
+	printf(" time %llu held %d holder %u grant %u txn %u lease_end %llu "
 	       "grants %u revoked %u decided %u\n", (unsigned long long)g->time, g->held,
 	       g->holder, g->grant, g->holder_txn, (unsigned long long)g->lease_end,
 	       g->n_grants, g->n_revoked, g->n_decided);
@@ -592,4 +638,9 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	c->ckpt_ticks = 40 + (uint32_t)(sim_rand(&r) % 80);
 	static const uint32_t spans[] = {8, 16, 24, 0};  /* 6, 2 or 3 RecoverAck parts, or 1 */
 	c->recover_span = spans[sim_rand(&r) % 4];
+	if (c->pageserver && c->faults && sim_rand(&r) % 3 == 0) {
+		c->split_at = 250 + sim_rand(&r) % 100;
+		c->split_ticks = 600 + sim_rand(&r) % 300;
+		c->safety_ticks = c->split_at + c->split_ticks + 150;
+	}
 }

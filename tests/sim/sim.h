@@ -81,6 +81,8 @@ struct sim_cfg {
 	bool bench;            /* no faults, steady load, count only */
 	bool pageserver;       /* the last node is the PageServer (proto.h 7-9) */
 	uint32_t ckpt_ticks;   /* its checkpoint period */
+	uint64_t split_at, split_ticks; /* one long partition, the PageServer away from the
+					 * manager (proto.h 11): it takes over; 0: none */
 };
 
 /* The PageServer's disk: one copy of each page, as its checkpoints wrote it.
@@ -150,6 +152,7 @@ struct sim_stats {
 	uint64_t frames_sent, frames_lost, frames_dup, frames_corrupt, frames_delivered;
 	uint64_t commits, ro_commits, aborts, fails, fails_unavail, runs, crashes, partitions;
 	uint64_t page_reqs, recoveries, ckpts, resets, snooped;
+	uint64_t splits, takeovers, follows;  /* proto.h 11: long partitions, takeovers, nodes that followed */
 	uint32_t max_retries;
 	uint64_t events;
 };
@@ -179,6 +182,7 @@ struct sim {
 	struct sim_stats st;
 	struct sim_disk disk;
 	uint32_t resets;           /* the workloads' models no longer hold after one */
+	uint64_t epoch;            /* the newest epoch a manager decided in (proto.h 11) */
 	/* failure */
 	bool failed;
 	char why[512];
@@ -203,6 +207,7 @@ void sim_store(struct sim_node *sn, uint32_t page, uint32_t off, uint64_t v);
 void work_pick(struct sim *s, struct sim_node *sn);
 void work_body(struct sim_node *sn);
 bool work_readonly(const struct sim_op *op);
+struct sim_node *sim_manager(struct sim *s);
 void work_tally(struct sim *s, const struct sim_op *op, uint16_t node);
 void work_final_check(struct sim *s);
 

@@ -46,6 +46,22 @@ TEST(dsm_msg_page_data_roundtrip)
 	CHECK(len > 0 && !dsm_msg_decode(m.type, buf, len, &o));
 }
 
+/* proto.h 11 and 7.6: a takeover's Reset keeps its flags and epoch time;
+ * a JoinAck carries the last reset and its image. */
+TEST(dsm_msg_takeover_fields_roundtrip)
+{
+	uint64_t t1 = (uint64_t)1 << DSM_EPOCH_SHIFT;
+	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = t1, .v = 57, .page = 65536, .node = 0,
+			    .flags = DSM_RESET_TAKEOVER | DSM_RESET_REMINDER}, o;
+	REQUIRE(roundtrip(&r, &o));
+	CHECK(o.t == t1 && o.v == 57 && o.page == 65536 && o.node == 0);
+	CHECK(o.flags == (DSM_RESET_TAKEOVER | DSM_RESET_REMINDER));
+	struct dsm_msg j = {.type = DSM_MSG_JOIN_ACK, .id = 7, .t = t1 + 9, .node = 3,
+			    .page = 65536, .v = t1, .w = 57};
+	REQUIRE(roundtrip(&j, &o));
+	CHECK(o.t == t1 + 9 && o.node == 3 && o.v == t1 && o.w == 57);
+}
+
 TEST(dsm_msg_every_type_roundtrips)
 {
 	static uint8_t bitmap[DSM_PAGE_SIZE];
