@@ -226,14 +226,28 @@ static int txn_attempt(void (*body)(void *), void *arg)
 	return attempt_result(n);
 }
 
+/* How long to wait for a reset after an unavailable page: a moment; cut off
+ * from the manager, until a PageServer on our side would have taken over
+ * (dsm/proto.h 11), which resets too. */
+static uint32_t reset_wait_ticks(void)
+{
+	uint32_t silent = time_ticks - (uint32_t)dsmenv_node()->mgr_heard;
+
+	if (silent < 2u * DSM_BEACON_TICKS)
+		return TXRUN_RESET_WAIT_TICKS;
+	if (silent > DSM_TAKEOVER_TICKS)
+		silent = DSM_TAKEOVER_TICKS;
+	return DSM_TAKEOVER_TICKS - silent + TXRUN_RESET_WAIT_TICKS;
+}
+
 /* A page nobody served may have been lost with its owner: the manager then
  * resets the heap to the last checkpoint (dsm/proto.h, 10) a moment later.
  * 1 if that happened (run the unit of work again, on the restored heap). */
 static int reset_followed(uint32_t resets_before)
 {
-	uint32_t start = time_ticks;
+	uint32_t start = time_ticks, wait = reset_wait_ticks();
 
-	while (time_ticks - start < TXRUN_RESET_WAIT_TICKS) {
+	while (time_ticks - start < wait) {
 		dsmenv_poll();
 		if (dsmenv_node()->resets != resets_before)
 			return 1;
