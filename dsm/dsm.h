@@ -232,6 +232,7 @@ struct dsm_node {
 	uint64_t seen;                      /* highest time any frame showed */
 	uint64_t behind_since;              /* when seen first exceeded gtime */
 	uint64_t mgr_heard;                 /* when a frame from the manager last came */
+	bool mgr_fenced;                    /* its last Beacon: it grants nothing (11.1) */
 	uint64_t ps_heard;                  /* manager: ... from the PageServer (ps_node) */
 	uint16_t ps_node;                   /* the PageServer, as its CkptDone says */
 	bool recovering;
@@ -339,6 +340,8 @@ void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len);
  * joins: one page of the image on disk, then the image's time and heap size. */
 void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages);
+/* Any node: does the manager, heard lately, grant nothing (proto.h 11.1)? */
+bool dsm_mgr_fenced(const struct dsm_node *n);
 /* Any node: ask the PageServer for a checkpoint; returns the ask's id. */
 uint32_t dsm_ckpt_ask(struct dsm_node *n);
 

@@ -234,6 +234,7 @@ static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
 		dsm_mgr_step_down(n);
 	n->manager = m->src;
 	n->mgr_heard = dsm_now(n);
+	n->mgr_fenced = false;
 	n->takeovers++;
 	return true;
 }

@@ -376,12 +376,17 @@ static void mgr_remind_takeover(struct dsm_node *n)
 	dsm_send(n, FRAME_NODE_ALL, &r);
 }
 
-/* 11.1: fenced while the PageServer is silent; counted when it begins. */
+/* 11.1: fenced while the PageServer is silent; counted when it begins,
+ * and a Beacon tells the nodes at once when it begins or ends. */
 static void mgr_fence_tick(struct dsm_node *n)
 {
+	struct dsm_mgr *g = &n->mgr;
 	bool fenced = mgr_fenced(n);
-	n->mgr.n_fenced += fenced && !n->mgr.fenced;
-	n->mgr.fenced = fenced;
+	if (fenced != g->fenced)
+		g->next_beacon = dsm_now(n);
+	g->n_fenced += fenced && !g->fenced;
+	g->fenced = fenced;
+	n->mgr_fenced = fenced;
 }
 
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
@@ -417,7 +422,8 @@ void dsm_mgr_tick(struct dsm_node *n)
 	if (g->reset_sends > 0 && now >= g->next_reset)
 		mgr_send_reset(n);
 	if (now >= g->next_beacon) {
-		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time};
+		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time,
+				    .flags = g->fenced ? DSM_BEACON_FENCED : 0};
 		dsm_send(n, FRAME_NODE_ALL, &b);
 		if (g->takeover_t)
 			mgr_remind_takeover(n);

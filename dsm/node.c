@@ -191,6 +191,12 @@ void dsm_put_pages(uint8_t *body, const uint32_t *pages, uint32_t count)
 		frame_put32(body + 4u * i, pages[i]);
 }
 
+/* 11.1: the manager, heard lately, says it grants nothing. */
+bool dsm_mgr_fenced(const struct dsm_node *n)
+{
+	return n->mgr_fenced && dsm_now(n) - n->mgr_heard <= 2u * DSM_BEACON_TICKS;
+}
+
 bool dsm_is_current(const struct dsm_node *n)
 {
 	return n->mode == DSM_ACTIVE && !n->recovering;
@@ -223,7 +229,11 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 		else
 			dsm_gtime_on_recover_ack(n, m);
 		break;
-	case DSM_MSG_BEACON:        dsm_note_time(n, m->t); break;
+	case DSM_MSG_BEACON:
+		dsm_note_time(n, m->t);
+		if (m->src == n->manager)
+			n->mgr_fenced = (m->flags & DSM_BEACON_FENCED) != 0;
+		break;
 	default:                    dsm_mgr_on_msg(n, m); break;
 	}
 }

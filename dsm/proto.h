@@ -250,10 +250,13 @@
  *        DSM_PS_SILENT_TICKS: P may be on the other side of a partition, where
  *        it takes over. M's side commits nothing and waits, saying so; P back,
  *        M grants again. (A P that failed: the cluster waits for it to reboot.)
+ *        M -> all Beacon(t, FENCED) meanwhile: a node's transaction waiting for
+ *        the token fails at once (TXN_EFENCED), and the node says it waits.
  *   11.2 P takes over iff it holds a good checkpoint (image_good_t), has heard
  *        nothing from M for DSM_TAKEOVER_TICKS, and a node on its side asked
- *        for M within that time (P sees a TokenReq, CommitReq, RecoverReq, Lost
- *        going to M, or a JoinReq): a P cut off alone takes nothing over. P
+ *        for M within that time, after M had been silent two beacon periods (P
+ *        sees a TokenReq, CommitReq, RecoverReq, Lost going to M, or a
+ *        JoinReq): a P cut off alone takes nothing over. P
  *        becomes manager at the next epoch e and resets (10.2) to its
  *        checkpoint at t' = e << DSM_EPOCH_SHIFT:
  *        P -> all Reset(t', image time, npages, old M, TAKEOVER)  as 10.2, and
@@ -311,6 +314,7 @@ enum dsm_msg_type {
 };
 
 #define DSM_RECOVER_ZERO_MAP 1u  /* RecoverReq/Ack flag: the written-pages map (7.5) */
+#define DSM_BEACON_FENCED 1u    /* Beacon flag: the manager grants nothing (11.1) */
 #define DSM_RESET_TAKEOVER 1u   /* Reset flag: its sender took over as manager (11.2) */
 #define DSM_RESET_REMINDER 2u   /* Reset flag: a repeat; a node past its time ignores it */
 #define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */
@@ -354,7 +358,7 @@ enum {
 	DSM_PL_TOKEN_RETURN = 8,
 	DSM_PL_RECOVER_REQ = 13,
 	DSM_PL_RECOVER_ACK = 35,
-	DSM_PL_BEACON = 8,
+	DSM_PL_BEACON = 9,
 	DSM_PL_RESTORE_REQ = 4,
 	DSM_PL_RESTORE_ACK = 17,
 	DSM_PL_CKPT_ASK = 4,

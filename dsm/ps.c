@@ -565,12 +565,14 @@ void dsm_ps_heard_ask(struct dsm_node *n, uint8_t type, uint16_t src, uint16_t d
 }
 
 /* 11.2: the manager silent for DSM_TAKEOVER_TICKS while nodes on our side
- * ask for it, and a good checkpoint on our disk: we take over, and the heap
- * goes back to that checkpoint. Not a PageServer cut off alone. */
+ * ask for it (after it fell silent: an ask that went by just before a cut
+ * does not count), and a good checkpoint on our disk: we take over, and the
+ * heap goes back to that checkpoint. Not a PageServer cut off alone. */
 static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
 {
 	struct dsm_ps *s = &n->ps;
-	if (n->mgr.active || n->image_good_t == 0 || s->mgr_wanted == 0 ||
+	if (n->mgr.active || n->image_good_t == 0 ||
+	    s->mgr_wanted <= n->mgr_heard + 2u * DSM_BEACON_TICKS ||
 	    now - n->mgr_heard <= DSM_TAKEOVER_TICKS || now - s->mgr_wanted > DSM_TAKEOVER_TICKS)
 		return;
 	if (s->phase != DSM_PS_IDLE)

@@ -396,6 +396,8 @@ const char *dsmenv_strerror(int err)
 	case DSM_ETOOBIG:
 	case TXN_ETOOBIG:     return "transaction touches too many pages";
 	case TXN_ENOTOKEN:    return "commit token manager did not answer";
+	case TXN_EFENCED:     return "no commits: the manager does not hear the PageServer "
+				     "(a partition, or it failed); waiting for it";
 	case TXN_ESTATE:      return "a transaction is still pending";
 	case DSMENV_EOFF:     return "no heap on this node";
 	case DSMENV_ENOTYET:  return "not joined to the heap yet";

@@ -82,22 +82,25 @@ static void reset_report(void)
 }
 
 /* The manager grants nothing while the PageServer is silent (dsm/proto.h
- * 11.1): said when it begins and when it ends. */
-static void fence_report(void)
+ * 11.1): every node of its side says so when it begins and when it ends.
+ * 1 while it lasts. */
+static int fence_report(void)
 {
 	static int told;
 	const struct dsm_node *n = dsmenv_node();
 
-	if (!dsmenv_on() || n->mgr.fenced == told)
-		return;
-	told = n->mgr.fenced;
+	if (!dsmenv_on() || dsm_mgr_fenced(n) == told)
+		return told;
+	told = dsm_mgr_fenced(n);
 	if (told)
-		shell_notice("heap: no word from the PageServer (node %u) for %u s: no commits on "
-			     "this side until it is back (it may take over on its side); waiting",
-			     n->ps_node, DSM_PS_SILENT_TICKS / PIT_HZ);
-	else
-		shell_notice("heap: the PageServer (node %u) answers again: commits go on",
-			     n->ps_node);
+		shell_notice("heap: the manager (node %u) has had no word from the PageServer "
+			     "(node %u) for %u s: no commits on this side until it is back (it may "
+			     "take over on its side); waiting", n->manager, n->ps_node,
+			     DSM_PS_SILENT_TICKS / PIT_HZ);
+	else if (!n->mgr_fenced)      /* (else the manager itself fell silent: manager_report) */
+		shell_notice("heap: the PageServer (node %u) answers the manager again: commits "
+			     "go on", n->ps_node);
+	return told;
 }
 
 /* The manager heard of a page lost with its owner but cannot reset: no
@@ -142,8 +145,7 @@ void sched_poll(void)
 {
 	reset_report();
 	lost_report();
-	fence_report();
-	if (manager_report())
+	if (fence_report() | manager_report())
 		return;         /* cut off: a task could not commit, and would block the shell */
 	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
 	    dsmenv_node()->ps.active)

@@ -342,6 +342,10 @@ void txn_tick(struct dsm_node *n)
 		txn_fail(n, TXN_ENOTOKEN);
 		return;
 	}
+	if (waiting && !x->granted && dsm_mgr_fenced(n)) {
+		txn_fail(n, TXN_EFENCED);       /* no grant comes until the PageServer is back */
+		return;
+	}
 	if (x->status == TXN_RUNNING && x->granted && n->fetch.active &&
 	    now - n->fetch.start >= DSM_HOLD_FETCH_TICKS) {
 		txn_yield_token(n);

@@ -48,7 +48,8 @@ enum txn_result {
 	TXN_EABORTED = -1,
 	TXN_ENOTOKEN = -2,  /* the token manager did not answer in time */
 	TXN_ETOOBIG = -3,   /* more pages than DSM_RSET_MAX / DSM_WSET_MAX */
-	TXN_ESTATE = -4     /* called in the wrong state */
+	TXN_ESTATE = -4,    /* called in the wrong state */
+	TXN_EFENCED = -5    /* the manager grants nothing: the PageServer is silent (proto.h 11.1) */
 };
 
 /* Why an attempt aborted (txstat); the counters are indexed by it. */
