@@ -180,6 +180,9 @@ struct dsm_ps {
 	uint64_t zmap_next;   /* its next retry */
 	uint64_t zmap_since;  /* 7.6: the map of pages written after this reset (0: ever) */
 	uint64_t join_t;      /* the time we joined at */
+	uint64_t boot_tick;   /* 11.4: when we began to join */
+	uint64_t join_seen;   /* 11.4: the newest time a frame showed while we joined */
+	bool asked_as_mgr;    /* 11.4: ... and a node asked us, as its manager */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
 	uint64_t pend_v[DSM_PAGES_MAX];
@@ -318,7 +321,9 @@ void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
 void dsm_mgr_take_over(struct dsm_node *n);
 void dsm_mgr_step_down(struct dsm_node *n);
 bool dsm_ps_asks_manager(uint8_t type);
-void dsm_ps_heard_ask(struct dsm_node *n, uint8_t type, uint16_t src, uint16_t dst);
+void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h);
+bool dsm_ps_rejoin_tick(struct dsm_node *n);
+bool dsm_ps_join_ok(const struct dsm_node *n, const struct dsm_msg *ack);
 void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
 void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);

@@ -138,6 +138,7 @@ void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	n->seq = env->random(env_ctx);
 	n->txn.seq = env->random(env_ctx);
 	n->ps.active = cfg->pageserver && !cfg->manager;
+	n->ps.boot_tick = dsm_now(n);
 	if (!cfg->manager) {
 		n->mode = DSM_JOINING;
 		n->nonce = env->random(env_ctx);
@@ -161,6 +162,8 @@ static void node_on_join_ack(struct dsm_node *n, const struct dsm_msg *m)
 		return;
 	if (m->page == 0 || m->page > DSM_PAGES_MAX || m->node >= DSM_NODES_MAX)
 		return;
+	if (!dsm_ps_join_ok(n, m))
+		return;         /* 11.4: we may have been the manager */
 	n->mode = DSM_ACTIVE;
 	n->manager = m->node;
 	n->npages = m->page;
@@ -258,7 +261,7 @@ static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
 		n->ps_node = m.src;
 	if (m.src == n->ps_node && n->ps_node)
 		n->ps_heard = dsm_now(n);
-	dsm_ps_heard_ask(n, m.type, m.src, h.dst);
+	dsm_ps_heard(n, &h);
 	/* A joining node knows no time yet; only JoinAck counts (and a
 	 * PageServer's image is asked for before anybody has joined). A
 	 * restoring manager waits for the image alone. */
@@ -299,7 +302,9 @@ void dsm_tick(struct dsm_node *n)
 {
 	uint64_t now = dsm_now(n);
 	if (n->mode == DSM_JOINING) {
-		if (now >= n->next_retry)
+		if (dsm_ps_rejoin_tick(n))
+			n->env->wake(n->env_ctx);
+		else if (now >= n->next_retry)
 			node_join_send(n);
 		dsm_drain(n);
 		return;

@@ -144,8 +144,8 @@
  *   transaction FAILS with DSM_EUNAVAIL). A holder's crash costs one lease.
  *   The manager is not replicated: if it fails, token requests time out and
  *   transactions FAIL with TXN_ENOTOKEN, until the PageServer takes over from
- *   its last checkpoint (11); without a PageServer, restarting the whole
- *   cluster restores the heap from the PageServer's last checkpoint (7).
+ *   its last checkpoint (11; a PageServer that was the manager does so when it
+ *   reboots, 11.4). Without a PageServer the cluster waits for the manager.
  *
  * 7. Restore (dsm/node.c, dsm/ps.c; P the PageServer, a node with a disk)
  *   7.1 M -> all  RestoreReq(nonce)       a master booted with image=1, retried,
@@ -274,8 +274,14 @@
  *   rule F refuses it (and 1.2 answers it with PageStale). Work M's side
  *   decided in the old epoch (before 11.1 fenced it, or while it had P) is
  *   gone with the reset, as every node says. An old manager that rebooted
- *   (a heap of its own, 7.3) follows P at P's next reminder. A P that fails
- *   while it is the manager leaves the cluster without one (6).
+ *   (a heap of its own, 7.3) follows P at P's next reminder.
+ *   11.4 P fails while it is the manager, and reboots: nodes ask it for the
+ *        token as their manager. P, joining, takes a JoinAck only a beacon
+ *        period after boot, if nobody asked it as their manager meanwhile,
+ *        and from a manager of an epoch as new as every frame it saw (an old
+ *        manager of the other side may still run). Asked, it takes over again
+ *        from the image on its disk, at the epoch after the newest time the
+ *        frames showed (every asker's time is among them): 11.2 from there.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

@@ -555,13 +555,22 @@ bool dsm_ps_asks_manager(uint8_t type)
 	       type == DSM_MSG_RECOVER_REQ || type == DSM_MSG_LOST || type == DSM_MSG_JOIN_REQ;
 }
 
-/* 11.2: a node on our side asked for the manager (a frame for it going by,
- * or a JoinReq to all). */
-void dsm_ps_heard_ask(struct dsm_node *n, uint8_t type, uint16_t src, uint16_t dst)
+/* 11.2: a frame went by or came: a node on our side asked for the manager
+ * (a frame for it, a JoinReq to all, or, 11.4, one for us as the manager
+ * we were); while we join, the newest time it shows. */
+void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h)
 {
-	if (n->ps.active && !n->mgr.active && dsm_ps_asks_manager(type) &&
-	    src != n->manager && src != n->cfg.id && (dst == n->manager || dst == FRAME_NODE_ALL))
-		n->ps.mgr_wanted = dsm_now(n) | 1u;
+	struct dsm_ps *s = &n->ps;
+	if (!s->active || n->mgr.active || h->src == n->cfg.id)
+		return;
+	if (n->mode == DSM_JOINING && h->gtime > s->join_seen)
+		s->join_seen = h->gtime;
+	if (n->mode == DSM_JOINING && h->dst == n->cfg.id && dsm_ps_asks_manager(h->type))
+		s->asked_as_mgr = true;         /* 11.4: somebody's manager was us */
+	bool to_mgr = h->dst == FRAME_NODE_ALL || h->dst == n->cfg.id ||
+		      (n->mode == DSM_ACTIVE && h->dst == n->manager && h->src != n->manager);
+	if (to_mgr && dsm_ps_asks_manager(h->type))
+		s->mgr_wanted = dsm_now(n) | 1u;
 }
 
 /* 11.2: the manager silent for DSM_TAKEOVER_TICKS while nodes on our side
@@ -579,6 +588,38 @@ static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
 		ps_finish(n, DSM_PS_ETOKEN);
 	s->again = false;
 	dsm_mgr_take_over(n);
+}
+
+/* 11.4: a PageServer takes a JoinAck only a beacon period after it booted,
+ * when nobody asked it as their manager meanwhile, and from a manager of
+ * an epoch at least as new as any frame showed. */
+bool dsm_ps_join_ok(const struct dsm_node *n, const struct dsm_msg *ack)
+{
+	const struct dsm_ps *s = &n->ps;
+	return !s->active || (dsm_now(n) - s->boot_tick >= DSM_BEACON_TICKS && !s->asked_as_mgr &&
+			      dsm_epoch(s->join_seen) <= dsm_epoch(ack->t));
+}
+
+/* 11.4: we were the manager, failed and rebooted: nodes ask us for the token
+ * as their manager. With an image on our disk we take over again, a beacon
+ * period after boot, at the epoch after the newest time their frames showed
+ * (every asker's time is in it). */
+bool dsm_ps_rejoin_tick(struct dsm_node *n)
+{
+	struct dsm_ps *s = &n->ps;
+	uint64_t now = dsm_now(n);
+	if (!s->active || !s->asked_as_mgr || !s->loaded || s->image_t == 0 ||
+	    s->image_pages == 0 || now - s->boot_tick < DSM_BEACON_TICKS)
+		return false;
+	n->mode = DSM_ACTIVE;
+	n->npages = s->image_pages;
+	n->manager = n->cfg.id;
+	n->seen = s->join_seen;
+	n->image_good_t = s->image_t;
+	s->join_t = 0;
+	s->next_auto = now + n->cfg.ckpt_ticks;
+	dsm_mgr_take_over(n);
+	return true;
 }
 
 void dsm_ps_tick(struct dsm_node *n)
@@ -696,7 +737,7 @@ void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len)
 	    frame_decode(buf, len, n->cfg.cluster, FRAME_NODE_ALL, &h, &payload, 0) != FRAME_OK ||
 	    h.src >= DSM_NODES_MAX || h.dst == n->cfg.id)
 		return;
-	dsm_ps_heard_ask(n, h.type, h.src, h.dst);
+	dsm_ps_heard(n, &h);
 	if (!dsm_is_current(n) || h.type != DSM_MSG_PAGE_DATA ||
 	    !dsm_msg_decode(h.type, payload, h.len, &m) || m.page >= n->npages)
 		return;

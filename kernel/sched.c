@@ -70,7 +70,11 @@ static void reset_report(void)
 	if (!dsmenv_on() || n->resets == told)
 		return;
 	told = n->resets;
-	if (n->reset_flags & DSM_RESET_TAKEOVER)
+	if ((n->reset_flags & DSM_RESET_TAKEOVER) && n->reset_node == n->manager)
+		shell_notice("heap: node %u (the PageServer), the manager, restarted and took over "
+			     "again: reset to the checkpoint of gtime %llu at gtime %llu (epoch %llu)",
+			     n->manager, n->reset_image_t, n->reset_t, dsm_epoch(n->reset_t));
+	else if (n->reset_flags & DSM_RESET_TAKEOVER)
 		shell_notice("heap: node %u (the PageServer) took over as manager from node %u, "
 			     "which it had not heard for %u s: reset to the checkpoint of gtime %llu "
 			     "at gtime %llu (epoch %llu)", n->manager, n->reset_node,

@@ -46,6 +46,8 @@ static void truth_append(struct sim *s, uint32_t page, struct truth_ver v)
  * heap of that epoch is gone (it stays in the truth for its own times). */
 static bool check_old_epoch(struct sim *s, uint64_t t)
 {
+	if (t > s->time_max)
+		s->time_max = t;
 	if (dsm_epoch(t) < s->epoch)
 		return true;
 	s->epoch = dsm_epoch(t);
@@ -175,6 +177,7 @@ void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event
 	}
 	s->resets++;
 	s->st.resets++;
+	s->st.takeovers += ev->page >= SIM_PAGES;       /* proto.h 11.2, 11.4 */
 	check_bank_sum(s);      /* the image is one consistent state */
 	if (s->cfg.verbose && ev->page >= SIM_PAGES)
 		printf("%6llu takeover: node %u resets at %llu to the image of %llu (node %u "
@@ -287,7 +290,7 @@ static void check_node_meta(struct sim *s, struct sim_node *sn)
 		sim_fail(s, "node %u: time went back from %llu to %llu", sn->id,
 			 (unsigned long long)sn->prev_gtime, (unsigned long long)d->gtime);
 	sn->prev_gtime = d->gtime;
-	if (d->gtime > sim_manager(s)->dsm->mgr.time)
+	if (d->gtime > s->time_max)
 		sim_fail(s, "node %u: time %llu ahead of the manager", sn->id,
 			 (unsigned long long)d->gtime);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {

@@ -152,7 +152,8 @@ struct sim_stats {
 	uint64_t frames_sent, frames_lost, frames_dup, frames_corrupt, frames_delivered;
 	uint64_t commits, ro_commits, aborts, fails, fails_unavail, runs, crashes, partitions;
 	uint64_t page_reqs, recoveries, ckpts, resets, snooped;
-	uint64_t splits, takeovers, follows;  /* proto.h 11: long partitions, takeovers, nodes that followed */
+	uint64_t splits, takeovers, follows;  /* proto.h 11: long partitions, takeovers (a
+					       * restarted manager's too), nodes that followed */
 	uint32_t max_retries;
 	uint64_t events;
 };
@@ -183,6 +184,7 @@ struct sim {
 	struct sim_disk disk;
 	uint32_t resets;           /* the workloads' models no longer hold after one */
 	uint64_t epoch;            /* the newest epoch a manager decided in (proto.h 11) */
+	uint64_t time_max;         /* the newest time any manager decided (no node is ahead) */
 	/* failure */
 	bool failed;
 	char why[512];
