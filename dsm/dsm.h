@@ -345,6 +345,9 @@ void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len);
  * joins: one page of the image on disk, then the image's time and heap size. */
 void dsm_ps_load(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages);
+/* The manager: stop waiting for a PageServer that is gone for good (proto.h
+ * 11.1); false if this node is not the manager or waits for none. */
+bool dsm_mgr_forget_ps(struct dsm_node *n);
 /* Any node: does the manager, heard lately, grant nothing (proto.h 11.1)? */
 bool dsm_mgr_fenced(const struct dsm_node *n);
 /* Any node: ask the PageServer for a checkpoint; returns the ask's id. */

@@ -389,6 +389,19 @@ static void mgr_fence_tick(struct dsm_node *n)
 	n->mgr_fenced = fenced;
 }
 
+/* 11.1: the operator says the PageServer is gone for good: grant again
+ * without it. No reset is possible until a PageServer checkpoints again
+ * (its CkptDone makes it the one to wait for), and were it alive on the
+ * other side of a partition, both sides would commit until one follows. */
+bool dsm_mgr_forget_ps(struct dsm_node *n)
+{
+	if (!n->mgr.active || n->ps_node == 0)
+		return false;
+	n->ps_node = 0;
+	mgr_fence_tick(n);
+	return true;
+}
+
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (!n->mgr.active)

@@ -52,6 +52,26 @@ int pscmd_checkpoint(int argc, char **argv)
 	return 0;
 }
 
+/* forgetps: on the manager, stop waiting for a PageServer that is gone for
+ * good (dsm/proto.h 11.1): commits go on, and nothing can be reset to a
+ * checkpoint until a PageServer writes one again. */
+int pscmd_forgetps(int argc, char **argv)
+{
+	struct dsm_node *n = dsmenv_node();
+	uint16_t ps = n->ps_node;
+
+	(void)argv;
+	if (argc != 1)
+		return shell_error("usage: forgetps");
+	if (!dsmenv_on() || !n->mgr.active)
+		return shell_error("forgetps: this node is not the manager (node %u is)", n->manager);
+	if (!dsm_mgr_forget_ps(n))
+		return shell_error("forgetps: the manager waits for no PageServer");
+	kprintf("forgetps: node %u forgotten: commits go on without a PageServer; a lost page "
+		"can no longer be reset to a checkpoint until one checkpoints again\n", ps);
+	return 0;
+}
+
 int pscmd_pageserver(int argc, char **argv)
 {
 	const struct dsm_node *n = dsmenv_node();

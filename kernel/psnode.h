@@ -43,5 +43,6 @@ const struct ps_image *psnode_image(void);
 /* pscmd.c: the shell's commands. */
 int pscmd_checkpoint(int argc, char **argv);
 int pscmd_pageserver(int argc, char **argv);
+int pscmd_forgetps(int argc, char **argv);
 
 #endif

@@ -99,11 +99,11 @@ static int fence_report(void)
 	if (told)
 		shell_notice("heap: the manager (node %u) has had no word from the PageServer "
 			     "(node %u) for %u s: no commits on this side until it is back (it may "
-			     "take over on its side); waiting", n->manager, n->ps_node,
-			     DSM_PS_SILENT_TICKS / PIT_HZ);
+			     "take over on its side); waiting (gone for good: `forgetps` on the "
+			     "manager)", n->manager, n->ps_node, DSM_PS_SILENT_TICKS / PIT_HZ);
 	else if (!n->mgr_fenced)      /* (else the manager itself fell silent: manager_report) */
-		shell_notice("heap: the PageServer (node %u) answers the manager again: commits "
-			     "go on", n->ps_node);
+		shell_notice("heap: the manager (node %u) grants the commit token again: commits "
+			     "go on", n->manager);
 	return told;
 }
 

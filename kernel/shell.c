@@ -189,6 +189,7 @@ static const struct cmd cmds[] = {
 	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
 	{ "checkpoint", pscmd_checkpoint, "checkpoint: the PageServer writes the heap to disk now" },
 	{ "pageserver", pscmd_pageserver, "pageserver: the PageServer's image and counters" },
+	{ "forgetps", pscmd_forgetps, "forgetps: (the manager) commit on without a PageServer gone for good" },
 	{ "fill", workcmd_fill, "fill <first-page> <pages> <value>: write data pages" },
 	{ "sum", workcmd_sum, "sum <first-page> <pages>: checksum of data pages" },
 	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
