@@ -189,6 +189,8 @@ struct dsm_ps {
 	uint64_t saved[DSM_PAGES_MAX];      /* version on disk; 0: never written (zeros) */
 	uint8_t orphan[DSM_PAGES_MAX / 8u]; /* no live owner: served at once */
 	uint8_t staged[DSM_PAGES_MAX / 8u]; /* in pend[]: the environment writes it */
+	uint8_t reset_zero[DSM_PAGES_MAX / 8u]; /* zero in the image the last reset went
+						 * back to, and not written since */
 	uint32_t ask_id;      /* the newest CkptAsk this checkpoint answers */
 	uint64_t mgr_wanted;  /* 11.2: a node on our side last asked for the manager */
 	uint32_t req_next;

@@ -233,7 +233,10 @@
  *   10.3 Every node: a transaction aborts; every page goes; gtime = known[*]
  *        = t'. P instead reloads every page from the disk's newest good
  *        checkpoint at version t', all orphans (7.4). A node that misses the
- *        Reset recovers (4): the bitmap names every page.
+ *        Reset recovers (4): the RecoverReq of a node behind t' gets the
+ *        Reset again first, then the bitmap of pages written after t'.
+ *        P's next checkpoint is full; it leaves out the pages still the zero
+ *        page the reset gave them, as it leaves out pages never written.
  *   The reset is a step of the global time that writes every page with the
  *   image's contents, so every rule above holds across it; the work
  *   committed after the image is gone, everywhere, and every node says so.

@@ -24,10 +24,21 @@ static bool ps_orphan(const struct dsm_ps *s, uint32_t p)
 	return dsm_bit(s->orphan, p);
 }
 
+/* A page that is still the zero page the last reset gave it (10.3): the reset
+ * wrote every page, but a full checkpoint leaves the zero ones out as it
+ * leaves out pages never written (known is exact from commits, so a write
+ * since, or a recovery that named it, shows as known > reset_t). */
+static bool ps_reset_zero(const struct dsm_node *n, uint32_t p)
+{
+	return dsm_bit(n->ps.reset_zero, p) && n->page[p].known == n->reset_t;
+}
+
 void dsm_ps_written(struct dsm_node *n, uint32_t page)
 {
-	if (n->ps.active)
+	if (n->ps.active) {
 		dsm_bit_put(n->ps.orphan, page, false);
+		dsm_bit_put(n->ps.reset_zero, page, false);
+	}
 }
 
 /* --- boot: the image, then the join ------------------------------------ */
@@ -250,6 +261,15 @@ static void ps_want_token(struct dsm_node *n)
 }
 
 /* 8.6: the end of a checkpoint, good or not; everybody hears of it. */
+/* A full checkpoint on disk: pages it left out are zero there, which is a
+ * never-written page (saved 0) or the reset's zero page (saved reset_t,
+ * which ps_fill reads back as the zero page). */
+static void ps_saved_full(struct dsm_node *n)
+{
+	for (uint32_t p = 0; p < n->npages; p++)
+		n->ps.saved[p] = ps_reset_zero(n, p) ? n->reset_t : 0;
+}
+
 static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 {
 	struct dsm_ps *s = &n->ps;
@@ -262,7 +282,7 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 		st = DSM_PS_EDISK;
 	if (st == DSM_PS_OK) {
 		if (s->full)
-			memset(s->saved, 0, n->npages * sizeof(s->saved[0]));
+			ps_saved_full(n);
 		for (uint32_t i = 0; i < s->npend; i++)
 			s->saved[s->pend[i]] = s->pend_v[i];
 		s->image_t = s->grant_t;
@@ -312,7 +332,8 @@ static bool ps_unchanged(const struct dsm_node *n, uint32_t p)
 {
 	const struct dsm_page *pg = &n->page[p];
 	uint64_t base = n->ps.full ? 0 : n->ps.saved[p];
-	return pg->known <= base || (pg->state != DSM_ABSENT && pg->version <= base);
+	return pg->known <= base || (pg->state != DSM_ABSENT && pg->version <= base) ||
+	       ps_reset_zero(n, p);
 }
 
 static bool ps_pulling(const struct dsm_ps *s, uint32_t p)
@@ -695,6 +716,7 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t)
 		pg->known = t;
 		s->saved[p] = t;
 		dsm_bit_put(s->orphan, p, true);
+		dsm_bit_put(s->reset_zero, p, r > 0);
 	}
 	s->image_t = 0;         /* the disk's versions predate t: the next one is full */
 }
