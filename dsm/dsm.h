@@ -182,7 +182,9 @@ struct dsm_ps {
 	uint64_t join_t;      /* the time we joined at */
 	uint64_t boot_tick;   /* 11.4: when we began to join */
 	uint64_t join_seen;   /* 11.4: the newest time a frame showed while we joined */
-	bool asked_as_mgr;    /* 11.4: ... and a node asked us, as its manager */
+	bool asked_as_mgr;    /* 11.4: a node asked us, as its manager, while we joined or
+			       * from a later epoch than ours */
+	uint64_t boot_image_t; /* 11.4: the image our disk held at boot (0: none) */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
 	uint64_t pend_v[DSM_PAGES_MAX];

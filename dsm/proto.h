@@ -285,6 +285,8 @@
  *        manager of the other side may still run). Asked, it takes over again
  *        from the image on its disk, at the epoch after the newest time the
  *        frames showed (every asker's time is among them): 11.2 from there.
+ *        Asked only after it joined such an older manager, by a node of a
+ *        later epoch than its own, it does the same.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

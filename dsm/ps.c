@@ -88,6 +88,7 @@ void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages)
 	DSM_ASSERT(n, n->ps.active && n->mode == DSM_JOINING);
 	n->ps.loaded = true;
 	n->ps.image_t = t;
+	n->ps.boot_image_t = t;
 	n->ps.image_pages = npages;
 }
 
@@ -586,8 +587,11 @@ void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h)
 		return;
 	if (n->mode == DSM_JOINING && h->gtime > s->join_seen)
 		s->join_seen = h->gtime;
-	if (n->mode == DSM_JOINING && h->dst == n->cfg.id && dsm_ps_asks_manager(h->type))
-		s->asked_as_mgr = true;         /* 11.4: somebody's manager was us */
+	/* 11.4: somebody's manager was us: they ask us while we join, or from a
+	 * later epoch than the one we joined (we joined an older manager) */
+	if (h->dst == n->cfg.id && dsm_ps_asks_manager(h->type) &&
+	    (n->mode == DSM_JOINING || dsm_epoch(h->gtime) > dsm_epoch(n->gtime)))
+		s->asked_as_mgr = true;
 	bool to_mgr = h->dst == FRAME_NODE_ALL || h->dst == n->cfg.id ||
 		      (n->mode == DSM_ACTIVE && h->dst == n->manager && h->src != n->manager);
 	if (to_mgr && dsm_ps_asks_manager(h->type))
@@ -601,13 +605,22 @@ void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h)
 static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
 {
 	struct dsm_ps *s = &n->ps;
-	if (n->mgr.active || n->image_good_t == 0 ||
-	    s->mgr_wanted <= n->mgr_heard + 2u * DSM_BEACON_TICKS ||
-	    now - n->mgr_heard <= DSM_TAKEOVER_TICKS || now - s->mgr_wanted > DSM_TAKEOVER_TICKS)
+	if (n->mgr.active)
 		return;
+	if (s->asked_as_mgr && s->boot_image_t != 0) {
+		/* 11.4: we were the manager of a later epoch than the one we
+		 * joined: our disk's image is this heap's; we go on from it */
+		if (n->image_good_t == 0)
+			n->image_good_t = s->boot_image_t;
+	} else if (n->image_good_t == 0 || s->mgr_wanted <= n->mgr_heard + 2u * DSM_BEACON_TICKS ||
+		   now - n->mgr_heard <= DSM_TAKEOVER_TICKS ||
+		   now - s->mgr_wanted > DSM_TAKEOVER_TICKS) {
+		return;
+	}
 	if (s->phase != DSM_PS_IDLE)
 		ps_finish(n, DSM_PS_ETOKEN);
 	s->again = false;
+	s->asked_as_mgr = false;
 	dsm_mgr_take_over(n);
 }
 
@@ -629,14 +642,15 @@ bool dsm_ps_rejoin_tick(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
 	uint64_t now = dsm_now(n);
-	if (!s->active || !s->asked_as_mgr || !s->loaded || s->image_t == 0 ||
+	if (!s->active || !s->asked_as_mgr || s->boot_image_t == 0 ||
 	    s->image_pages == 0 || now - s->boot_tick < DSM_BEACON_TICKS)
 		return false;
 	n->mode = DSM_ACTIVE;
 	n->npages = s->image_pages;
 	n->manager = n->cfg.id;
 	n->seen = s->join_seen;
-	n->image_good_t = s->image_t;
+	n->image_good_t = s->boot_image_t;
+	s->asked_as_mgr = false;
 	s->join_t = 0;
 	s->next_auto = now + n->cfg.ckpt_ticks;
 	dsm_mgr_take_over(n);

@@ -42,8 +42,8 @@ echo "seeds: $passed passed, $failed failed"
 splits=$(cat "$dir"/part*.log | sed -n 's/.* \([0-9]*\) splits, .*/\1/p' | awk '{s+=$1} END {print s+0}')
 takeovers=$(cat "$dir"/part*.log | sed -n 's/.* \([0-9]*\) takeovers$/\1/p' | awk '{s+=$1} END {print s+0}')
 if [ "$takeovers" -gt 0 ]; then
-	echo "PASS the PageServer took over as manager in $takeovers of $splits long partitions" \
-		"(the others: no checkpoint yet, or no node on its side asked)"
+	echo "PASS $takeovers takeovers by the PageServer (a restarted manager's included) in" \
+		"$splits long partitions (none where it had no checkpoint yet, or nobody asked)"
 	passed=$((passed + 1))
 else
 	echo "FAIL no takeover in $splits long partitions"
