@@ -185,6 +185,7 @@ struct dsm_ps {
 	bool asked_as_mgr;    /* 11.4: a node asked us, as its manager, while we joined or
 			       * from a later epoch than ours */
 	uint64_t boot_image_t; /* 11.4: the image our disk held at boot (0: none) */
+	bool older_mgr;       /* 11.4: a manager of an older epoch than we saw answered */
 	uint32_t npend;       /* pages staged for this checkpoint */
 	uint32_t pend[DSM_PAGES_MAX];
 	uint64_t pend_v[DSM_PAGES_MAX];
@@ -327,7 +328,7 @@ void dsm_mgr_step_down(struct dsm_node *n);
 bool dsm_ps_asks_manager(uint8_t type);
 void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h);
 bool dsm_ps_rejoin_tick(struct dsm_node *n);
-bool dsm_ps_join_ok(const struct dsm_node *n, const struct dsm_msg *ack);
+bool dsm_ps_join_ok(struct dsm_node *n, const struct dsm_msg *ack);
 void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
 void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
 void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);

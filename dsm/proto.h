@@ -286,7 +286,9 @@
  *        from the image on its disk, at the epoch after the newest time the
  *        frames showed (every asker's time is among them): 11.2 from there.
  *        Asked only after it joined such an older manager, by a node of a
- *        later epoch than its own, it does the same.
+ *        later epoch than its own, it does the same; and so does a joining P
+ *        that a manager of an older epoch than it saw answers (that later
+ *        epoch was P's: its nodes need it, and the old manager waits for it).
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

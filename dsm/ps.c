@@ -626,12 +626,17 @@ static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
 
 /* 11.4: a PageServer takes a JoinAck only a beacon period after it booted,
  * when nobody asked it as their manager meanwhile, and from a manager of
- * an epoch at least as new as any frame showed. */
-bool dsm_ps_join_ok(const struct dsm_node *n, const struct dsm_msg *ack)
+ * an epoch at least as new as any frame showed. A later epoch was ours (only
+ * a PageServer takes over): its nodes need us, as the older manager does. */
+bool dsm_ps_join_ok(struct dsm_node *n, const struct dsm_msg *ack)
 {
-	const struct dsm_ps *s = &n->ps;
-	return !s->active || (dsm_now(n) - s->boot_tick >= DSM_BEACON_TICKS && !s->asked_as_mgr &&
-			      dsm_epoch(s->join_seen) <= dsm_epoch(ack->t));
+	struct dsm_ps *s = &n->ps;
+	if (!s->active)
+		return true;
+	if (dsm_epoch(s->join_seen) > dsm_epoch(ack->t))
+		s->older_mgr = true;
+	return dsm_now(n) - s->boot_tick >= DSM_BEACON_TICKS && !s->asked_as_mgr &&
+	       !s->older_mgr;
 }
 
 /* 11.4: we were the manager, failed and rebooted: nodes ask us for the token
@@ -642,7 +647,7 @@ bool dsm_ps_rejoin_tick(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
 	uint64_t now = dsm_now(n);
-	if (!s->active || !s->asked_as_mgr || s->boot_image_t == 0 ||
+	if (!s->active || !(s->asked_as_mgr || s->older_mgr) || s->boot_image_t == 0 ||
 	    s->image_pages == 0 || now - s->boot_tick < DSM_BEACON_TICKS)
 		return false;
 	n->mode = DSM_ACTIVE;
