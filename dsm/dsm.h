@@ -130,8 +130,7 @@ struct dsm_mgr {
 	uint8_t reset_flags;                /* ... its flags (DSM_RESET_TAKEOVER) */
 	bool fenced;                        /* 11.1: no grants, the PageServer is silent */
 	uint32_t n_fenced;                  /* times it began */
-	uint64_t takeover_t, takeover_image; /* 11.2: our epoch's first reset, reminded */
-	uint16_t takeover_from;             /* the manager we took over from */
+	struct dsm_msg takeover;            /* 11.2: our epoch's first Reset, reminded */
 };
 
 /* The PageServer (proto.h, 7 and 8); only a pageserver's is active. */

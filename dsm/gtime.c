@@ -219,10 +219,6 @@ void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m)
 	n->env->wake(n->env_ctx);
 }
 
-/* 10.3: the heap is the checkpoint of time m->v from time m->t on. Every
- * page goes (the PageServer reloads its image instead); a transaction that
- * touched one aborts. A node that recovered past m->t dropped every page
- * already (the manager's recovery bitmap names them all). */
 /* 11.3: a reset from the manager of a later epoch than ours, which took
  * over while we were cut off from it (or ours failed): follow it; were we
  * the manager, ours is over. */
@@ -239,6 +235,10 @@ static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
 	return true;
 }
 
+/* 10.3: the heap is the checkpoint of time m->v from time m->t on. Every
+ * page goes (the PageServer reloads its image instead); a transaction that
+ * touched one aborts. A node behind it that recovers gets this Reset first
+ * (4.2); a node that joined after it knows it from the JoinAck (reset_t). */
 void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (n->mode != DSM_ACTIVE || (m->src != n->manager && !gtime_follow(n, m)))

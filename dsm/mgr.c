@@ -235,12 +235,18 @@ static void mgr_on_commit_req(struct dsm_node *n, const struct dsm_msg *m)
 		mgr_decide(n);
 }
 
-/* The last reset decided (10.2), to `dst`. */
+/* The last reset decided (10.2), as its Reset message. */
+static struct dsm_msg mgr_reset_msg(const struct dsm_mgr *g)
+{
+	return (struct dsm_msg){.type = DSM_MSG_RESET, .t = g->reset_t, .v = g->reset_image,
+				.page = g->reset_page, .node = g->reset_owner,
+				.flags = g->reset_flags};
+}
+
+/* The last reset decided, to `dst`. */
 static struct dsm_msg mgr_send_reset_to(struct dsm_node *n, uint16_t dst)
 {
-	const struct dsm_mgr *g = &n->mgr;
-	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->reset_t, .v = g->reset_image,
-			    .page = g->reset_page, .node = g->reset_owner, .flags = g->reset_flags};
+	struct dsm_msg r = mgr_reset_msg(&n->mgr);
 	dsm_send(n, dst, &r);
 	return r;
 }
@@ -291,27 +297,6 @@ static void mgr_on_recover_req(struct dsm_node *n, const struct dsm_msg *m)
 	}
 }
 
-static void mgr_reset(struct dsm_node *n, uint32_t page, uint16_t owner, uint8_t flags);
-
-/* 10.2: a page written after the last good checkpoint is lost with its owner:
- * the heap goes back to that checkpoint, as one step of the global time
- * that writes every page (the PageServer's image becomes every page). */
-static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
-{
-	struct dsm_mgr *g = &n->mgr;
-	if (m->page >= n->npages || n->image_good_t == 0 ||
-	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
-	    g->last_writer[m->page] == DSM_NOBODY)
-		return;         /* no image to go back to, or the image has the page */
-	if (!n->ps.active && dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
-		g->n_lost_no_ps++;      /* the PageServer is not on our side: no reset; */
-		g->lost_page = m->page; /* the environment says so (kernel/sched.c) */
-		g->lost_owner = g->last_writer[m->page];
-		return;
-	}
-	mgr_reset(n, m->page, g->last_writer[m->page], 0);
-}
-
 /* 10.2: a step of the global time that writes every page with the image's
  * contents; `page` was lost with `owner` (11.2: npages, the old manager). */
 static void mgr_reset(struct dsm_node *n, uint32_t page, uint16_t owner, uint8_t flags)
@@ -338,6 +323,25 @@ static void mgr_reset(struct dsm_node *n, uint32_t page, uint16_t owner, uint8_t
 	mgr_try_grant(n);
 }
 
+/* 10.2: a page written after the last good checkpoint is lost with its owner:
+ * the heap goes back to that checkpoint, as one step of the global time
+ * that writes every page (the PageServer's image becomes every page). */
+static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (m->page >= n->npages || n->image_good_t == 0 ||
+	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
+	    g->last_writer[m->page] == DSM_NOBODY)
+		return;         /* no image to go back to, or the image has the page */
+	if (!n->ps.active && dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
+		g->n_lost_no_ps++;      /* the PageServer is not on our side: no reset; */
+		g->lost_page = m->page; /* the environment says so (kernel/sched.c) */
+		g->lost_owner = g->last_writer[m->page];
+		return;
+	}
+	mgr_reset(n, m->page, g->last_writer[m->page], 0);
+}
+
 /* 11.2: the PageServer becomes the manager of the next epoch, and the heap
  * its checkpoint: a reset at the epoch's first time, which every node of an
  * older epoch follows (11.3). Grant numbers start afresh in the epoch too. */
@@ -353,9 +357,7 @@ void dsm_mgr_take_over(struct dsm_node *n)
 	n->manager = n->cfg.id;
 	n->recovering = false;
 	mgr_reset(n, n->npages, old, DSM_RESET_TAKEOVER);
-	g->takeover_t = g->reset_t;
-	g->takeover_image = g->reset_image;
-	g->takeover_from = old;
+	g->takeover = mgr_reset_msg(g);
 }
 
 /* 11.3: a manager of a later epoch exists: ours is over. */
@@ -369,10 +371,8 @@ void dsm_mgr_step_down(struct dsm_node *n)
 /* 11.2: the takeover again, for nodes that were cut off when it happened. */
 static void mgr_remind_takeover(struct dsm_node *n)
 {
-	const struct dsm_mgr *g = &n->mgr;
-	struct dsm_msg r = {.type = DSM_MSG_RESET, .t = g->takeover_t, .v = g->takeover_image,
-			    .page = n->npages, .node = g->takeover_from,
-			    .flags = DSM_RESET_TAKEOVER | DSM_RESET_REMINDER};
+	struct dsm_msg r = n->mgr.takeover;
+	r.flags |= DSM_RESET_REMINDER;
 	dsm_send(n, FRAME_NODE_ALL, &r);
 }
 
@@ -438,7 +438,7 @@ void dsm_mgr_tick(struct dsm_node *n)
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time,
 				    .flags = g->fenced ? DSM_BEACON_FENCED : 0};
 		dsm_send(n, FRAME_NODE_ALL, &b);
-		if (g->takeover_t)
+		if (g->takeover.type == DSM_MSG_RESET)
 			mgr_remind_takeover(n);
 		g->next_beacon = now + DSM_BEACON_TICKS;
 	}

@@ -261,7 +261,6 @@ static void ps_want_token(struct dsm_node *n)
 		ps_send_token_req(n);
 }
 
-/* 8.6: the end of a checkpoint, good or not; everybody hears of it. */
 /* A full checkpoint on disk: pages it left out are zero there, which is a
  * never-written page (saved 0) or the reset's zero page (saved reset_t,
  * which ps_fill reads back as the zero page). */
@@ -271,6 +270,7 @@ static void ps_saved_full(struct dsm_node *n)
 		n->ps.saved[p] = ps_reset_zero(n, p) ? n->reset_t : 0;
 }
 
+/* 8.6: the end of a checkpoint, good or not; everybody hears of it. */
 static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 {
 	struct dsm_ps *s = &n->ps;
@@ -600,28 +600,38 @@ void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h)
 
 /* 11.2: the manager silent for DSM_TAKEOVER_TICKS while nodes on our side
  * ask for it (after it fell silent: an ask that went by just before a cut
- * does not count), and a good checkpoint on our disk: we take over, and the
- * heap goes back to that checkpoint. Not a PageServer cut off alone. */
-static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
+ * does not count), and a good checkpoint on our disk. Not a PageServer cut
+ * off alone. */
+static bool ps_manager_gone(const struct dsm_node *n, uint64_t now)
+{
+	const struct dsm_ps *s = &n->ps;
+	return n->image_good_t != 0 && s->mgr_wanted > n->mgr_heard + 2u * DSM_BEACON_TICKS &&
+	       now - n->mgr_heard > DSM_TAKEOVER_TICKS && now - s->mgr_wanted <= DSM_TAKEOVER_TICKS;
+}
+
+/* We take over: the heap goes back to our disk's checkpoint (11.2); after
+ * 11.4 that is the image our disk held at boot, this heap's since we were
+ * its manager. A checkpoint under way ends (its token was the old one's). */
+static void ps_take_over(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
-	if (n->mgr.active)
-		return;
-	if (s->asked_as_mgr && s->boot_image_t != 0) {
-		/* 11.4: we were the manager of a later epoch than the one we
-		 * joined: our disk's image is this heap's; we go on from it */
-		if (n->image_good_t == 0)
-			n->image_good_t = s->boot_image_t;
-	} else if (n->image_good_t == 0 || s->mgr_wanted <= n->mgr_heard + 2u * DSM_BEACON_TICKS ||
-		   now - n->mgr_heard <= DSM_TAKEOVER_TICKS ||
-		   now - s->mgr_wanted > DSM_TAKEOVER_TICKS) {
-		return;
-	}
+	if (n->image_good_t == 0)
+		n->image_good_t = s->boot_image_t;
 	if (s->phase != DSM_PS_IDLE)
 		ps_finish(n, DSM_PS_ETOKEN);
 	s->again = false;
 	s->asked_as_mgr = false;
+	s->older_mgr = false;
 	dsm_mgr_take_over(n);
+}
+
+/* 11.2, and 11.4 for a PageServer that joined an older manager than the
+ * one it was: a node of a later epoch asks it as its manager. */
+static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
+{
+	const struct dsm_ps *s = &n->ps;
+	if (!n->mgr.active && ((s->asked_as_mgr && s->boot_image_t != 0) || ps_manager_gone(n, now)))
+		ps_take_over(n);
 }
 
 /* 11.4: a PageServer takes a JoinAck only a beacon period after it booted,
@@ -654,11 +664,9 @@ bool dsm_ps_rejoin_tick(struct dsm_node *n)
 	n->npages = s->image_pages;
 	n->manager = n->cfg.id;
 	n->seen = s->join_seen;
-	n->image_good_t = s->boot_image_t;
-	s->asked_as_mgr = false;
 	s->join_t = 0;
 	s->next_auto = now + n->cfg.ckpt_ticks;
-	dsm_mgr_take_over(n);
+	ps_take_over(n);
 	return true;
 }
 
