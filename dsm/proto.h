@@ -232,7 +232,9 @@
  *        M -> all Reset(t', image time, page, owner)  DSM_RESET_SENDS times
  *   10.3 Every node: a transaction aborts; every page goes; gtime = known[*]
  *        = t'. P instead reloads every page from the disk's newest good
- *        checkpoint at version t', all orphans (7.4). A node that misses the
+ *        checkpoint at version t', all orphans (7.4); a page the disk fails
+ *        to read stays there (saved = t'), read back when asked for, as an
+ *        image page not loaded at boot (7.4). A node that misses the
  *        Reset recovers (4): the RecoverReq of a node behind t' gets the
  *        Reset again first, then the bitmap of pages written after t'.
  *        P's next checkpoint is full; it leaves out the pages still the zero
