@@ -119,8 +119,10 @@ void dsm_ps_joined(struct dsm_node *n)
 	}
 	s->join_t = n->gtime;
 	if (!same) {
-		/* 7.6: after a reset to the image we hold, its pages are ours to serve */
-		bool reset_to_ours = s->loaded && n->reset_t != 0 && s->image_t == n->reset_image_t;
+		/* 7.6: after a reset to the image we hold, its pages are ours to serve
+		 * (the one the manager named, or a newer one it did not hear of) */
+		bool reset_to_ours = s->loaded && n->reset_t != 0 &&
+				     s->image_t >= n->reset_image_t && s->image_t < n->reset_t;
 		s->zmap_since = reset_to_ours ? n->reset_t : 0;
 		s->image_t = 0;
 		s->zmap_pending = true;         /* 7.5 */
