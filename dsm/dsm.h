@@ -131,6 +131,8 @@ struct dsm_mgr {
 	bool fenced;                        /* 11.1: no grants, the PageServer is silent */
 	uint32_t n_fenced;                  /* times it began */
 	struct dsm_msg takeover;            /* 11.2: our epoch's first Reset, reminded */
+	bool unsaved;                       /* 11.5: took over, and no checkpoint of our
+					     * epoch is on our disk yet: no grant but its */
 };
 
 /* The PageServer (proto.h, 7 and 8); only a pageserver's is active. */
@@ -324,6 +326,7 @@ void dsm_mgr_tick(struct dsm_node *n);
 void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
 void dsm_mgr_take_over(struct dsm_node *n);
 void dsm_mgr_step_down(struct dsm_node *n);
+void dsm_mgr_saved(struct dsm_node *n, uint64_t t);
 bool dsm_ps_asks_manager(uint8_t type);
 void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h);
 bool dsm_ps_rejoin_tick(struct dsm_node *n);

@@ -80,8 +80,8 @@ static void mgr_try_grant(struct dsm_node *n)
 	if (g->held || g->fenced)
 		return;
 	int next = mgr_pick(g);
-	if (next < 0)
-		return;
+	if (next < 0 || (g->unsaved && !g->wait[next].ckpt))
+		return;                 /* 11.5: our checkpoint first, then anybody */
 	g->held = true;
 	g->holder = (uint16_t)next;
 	g->holder_txn = g->wait[next].txn;
@@ -344,7 +344,8 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 
 /* 11.2: the PageServer becomes the manager of the next epoch, and the heap
  * its checkpoint: a reset at the epoch's first time, which every node of an
- * older epoch follows (11.3). Grant numbers start afresh in the epoch too. */
+ * older epoch follows (11.3). Grant numbers start afresh in the epoch too;
+ * the first one is for a checkpoint of the epoch (11.5). */
 void dsm_mgr_take_over(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
@@ -356,8 +357,16 @@ void dsm_mgr_take_over(struct dsm_node *n)
 	g->grant_next = (uint32_t)(epoch << 24) | 1u;
 	n->manager = n->cfg.id;
 	n->recovering = false;
+	g->unsaved = true;
 	mgr_reset(n, n->npages, old, DSM_RESET_TAKEOVER);
 	g->takeover = mgr_reset_msg(g);
+}
+
+/* 11.5: our checkpoint of time t is on our disk; of our epoch, we grant. */
+void dsm_mgr_saved(struct dsm_node *n, uint64_t t)
+{
+	if (n->mgr.active && dsm_epoch(t) == dsm_epoch(n->mgr.time))
+		n->mgr.unsaved = false;
 }
 
 /* 11.3: a manager of a later epoch exists: ours is over. */
@@ -366,6 +375,7 @@ void dsm_mgr_step_down(struct dsm_node *n)
 	n->mgr.active = false;
 	n->mgr.held = false;
 	n->mgr.fenced = false;
+	n->mgr.unsaved = false;
 }
 
 /* 11.2: the takeover again, for nodes that were cut off when it happened. */

@@ -278,24 +278,37 @@
  *        steps down. A REMINDER at or below a node's time is ignored, so a
  *        node that joined or recovered after it does not count it again.
  *   Why it is safe: one epoch, one manager (only P takes over, once per
- *   epoch); a node follows a manager only into a later epoch, and applies a
- *   commit only from its manager, so it never mixes two epochs' commits; the
- *   reset drops every page, and every copy of an older epoch is below t', so
- *   rule F refuses it (and 1.2 answers it with PageStale). Work M's side
- *   decided in the old epoch (before 11.1 fenced it, or while it had P) is
- *   gone with the reset, as every node says. An old manager that rebooted
- *   (a heap of its own, 7.3) follows P at P's next reminder.
+ *   epoch, or again with nothing decided in it: 11.5); a node follows a
+ *   manager only into a later epoch, and applies a commit only from its
+ *   manager, so it never mixes two epochs' commits; the reset drops every
+ *   page, and every copy of an older epoch is below t', so rule F refuses it
+ *   (and 1.2 answers it with PageStale). Work M's side decided in the old
+ *   epoch (before 11.1 fenced it, or while it had P) is gone with the reset,
+ *   as every node says. An old manager that rebooted (a heap of its own,
+ *   7.3) follows P at P's next reminder.
  *   11.4 P fails while it is the manager, and reboots: nodes ask it for the
  *        token as their manager. P, joining, takes a JoinAck only a beacon
  *        period after boot, if nobody asked it as their manager meanwhile,
  *        and from a manager of an epoch as new as every frame it saw (an old
  *        manager of the other side may still run). Asked, it takes over again
  *        from the image on its disk, at the epoch after the newest time the
- *        frames showed (every asker's time is among them): 11.2 from there.
+ *        frames showed (every asker's time is among them) and its image's
+ *        (11.5): 11.2 from there.
  *        Asked only after it joined such an older manager, by a node of a
  *        later epoch than its own, it does the same; and so does a joining P
  *        that a manager of an older epoch than it saw answers (that later
  *        epoch was P's: its nodes need it, and the old manager waits for it).
+ *   11.5 P, manager of its new epoch, grants the token first to its own
+ *        checkpoint, begun at once, and to nobody until a checkpoint of the
+ *        epoch is on its disk (tried again every DSM_BEACON_TICKS). Why: P
+ *        remembers nothing across a failure but its disk, and the frames it
+ *        sees when it reboots may all be older than its epoch (those who
+ *        followed it may be silent). With nothing decided in an epoch that is
+ *        not on the disk, P's next takeover into that epoch again is the same
+ *        reset (the same time, the same image: its disk's, which a checkpoint
+ *        of the epoch would have moved into it), so no node can hold two
+ *        epochs' heaps under one time; with a checkpoint of it on the disk,
+ *        P's next takeover is into a later epoch.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

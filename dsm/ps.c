@@ -284,6 +284,7 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 	if (st == DSM_PS_OK && n->env->ps_commit(n->env_ctx, s->grant_t, s->npend, s->full) < 0)
 		st = DSM_PS_EDISK;
 	if (st == DSM_PS_OK) {
+		dsm_mgr_saved(n, s->grant_t);
 		if (s->full)
 			ps_saved_full(n);
 		for (uint32_t i = 0; i < s->npend; i++)
@@ -301,7 +302,8 @@ static void ps_finish(struct dsm_node *n, enum dsm_ps_status st)
 	ps_unstage(n);
 	s->phase = DSM_PS_IDLE;
 	s->granted = false;
-	s->next_auto = dsm_now(n) + n->cfg.ckpt_ticks;
+	/* 11.5: a manager that took over tries again soon: it grants nothing till then */
+	s->next_auto = dsm_now(n) + (n->mgr.unsaved ? DSM_BEACON_TICKS : n->cfg.ckpt_ticks);
 	struct dsm_msg d = {.type = DSM_MSG_CKPT_DONE, .id = s->ask_id, .t = s->grant_t,
 			    .page = s->last_pages, .flags = (uint8_t)st};
 	dsm_send(n, FRAME_NODE_ALL, &d);
@@ -613,7 +615,9 @@ static bool ps_manager_gone(const struct dsm_node *n, uint64_t now)
 
 /* We take over: the heap goes back to our disk's checkpoint (11.2); after
  * 11.4 that is the image our disk held at boot, this heap's since we were
- * its manager. A checkpoint under way ends (its token was the old one's). */
+ * its manager. A checkpoint under way ends (its token was the old one's),
+ * and one of the new epoch begins at once: nobody else gets the token before
+ * our epoch is on our disk (11.5). */
 static void ps_take_over(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
@@ -625,6 +629,7 @@ static void ps_take_over(struct dsm_node *n)
 	s->asked_as_mgr = false;
 	s->older_mgr = false;
 	dsm_mgr_take_over(n);
+	ps_start(n);
 }
 
 /* 11.2, and 11.4 for a PageServer that joined an older manager than the
@@ -654,7 +659,8 @@ bool dsm_ps_join_ok(struct dsm_node *n, const struct dsm_msg *ack)
 /* 11.4: we were the manager, failed and rebooted: nodes ask us for the token
  * as their manager. With an image on our disk we take over again, a beacon
  * period after boot, at the epoch after the newest time their frames showed
- * (every asker's time is in it). */
+ * (every asker's time is in it) and our image's (an epoch we began and
+ * granted in is on our disk, 11.5). */
 bool dsm_ps_rejoin_tick(struct dsm_node *n)
 {
 	struct dsm_ps *s = &n->ps;
@@ -665,7 +671,7 @@ bool dsm_ps_rejoin_tick(struct dsm_node *n)
 	n->mode = DSM_ACTIVE;
 	n->npages = s->image_pages;
 	n->manager = n->cfg.id;
-	n->seen = s->join_seen;
+	n->seen = s->join_seen > s->boot_image_t ? s->join_seen : s->boot_image_t;
 	s->join_t = 0;
 	s->next_auto = now + n->cfg.ckpt_ticks;
 	ps_take_over(n);
@@ -688,7 +694,7 @@ void dsm_ps_tick(struct dsm_node *n)
 	}
 	ps_pulls_tick(n);
 	if (s->phase == DSM_PS_IDLE) {
-		if (n->cfg.ckpt_ticks && now >= s->next_auto)
+		if ((n->cfg.ckpt_ticks || n->mgr.unsaved) && now >= s->next_auto)
 			ps_start(n);
 		return;
 	}

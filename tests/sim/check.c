@@ -18,7 +18,8 @@
  * the disk equals the truth then, pages left out are zero) when a checkpoint
  * is written and when a restart or a reset reads it, torn writes or not;
  * and a reset appends, for every page, a version at the reset's time whose
- * contents are the disk's (owned by nobody: the PageServer serves it).
+ * contents are the disk's (owned by nobody: the PageServer serves it), but
+ * for the same takeover reset again (proto.h 11.5).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,14 +165,11 @@ void check_ckpt(struct sim *s, uint64_t t)
 	s->st.ckpts++;
 }
 
-/* The manager reset the heap to the PageServer's image at time ev->t. */
-void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev)
+/* The reset at ev->t writes every page with the disk's image (the newest
+ * epoch's committed state too, unless ev->t is of an older one). */
+static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
 {
 	static const uint8_t zero[DSM_PAGE_SIZE];
-	if (!s->cfg.pageserver || !s->disk.t)
-		sim_fail(s, "reset at %llu by node %u without a PageServer's image",
-			 (unsigned long long)ev->t, mgr->id);
-	check_image(s, "reset");
 	bool old = check_old_epoch(s, ev->t);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
@@ -185,14 +183,46 @@ void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event
 		memcpy(s->truth_mem[p], data, DSM_PAGE_SIZE);
 		s->truth_unknown[p] = false;
 	}
+}
+
+/* proto.h 11.5: a PageServer that failed before its new epoch was on its
+ * disk may take over into it again: the same reset, if nothing was decided
+ * after the first and the image is the same; it serves the pages again. */
+static bool check_reset_again(struct sim *s, uint64_t t)
+{
+	static const uint8_t zero[DSM_PAGE_SIZE];
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		const struct truth_ver *l = check_latest(s, p);
+		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
+		if (l->t != t || !l->image || l->hash != sim_hash(data, DSM_PAGE_SIZE))
+			return false;
+	}
+	for (uint32_t p = 0; p < SIM_PAGES; p++) {
+		struct truth_ver *l = &s->truth[p].v[s->truth[p].n - 1];
+		l->lost = false;
+		l->tick = s->now;
+	}
+	return true;
+}
+
+/* The manager reset the heap to the PageServer's image at time ev->t. */
+void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev)
+{
+	if (!s->cfg.pageserver || !s->disk.t)
+		sim_fail(s, "reset at %llu by node %u without a PageServer's image",
+			 (unsigned long long)ev->t, mgr->id);
+	check_image(s, "reset");
+	bool again = check_reset_again(s, ev->t);
+	if (!again)
+		check_reset_truth(s, ev);
 	s->resets++;
 	s->st.resets++;
 	s->st.takeovers += ev->page >= SIM_PAGES;       /* proto.h 11.2, 11.4 */
 	check_bank_sum(s);      /* the image is one consistent state */
 	if (s->cfg.verbose && ev->page >= SIM_PAGES)
 		printf("%6llu takeover: node %u resets at %llu to the image of %llu (node %u "
-		       "silent)\n", (unsigned long long)s->now, mgr->id, (unsigned long long)ev->t,
-		       (unsigned long long)ev->v, ev->node);
+		       "silent)%s\n", (unsigned long long)s->now, mgr->id, (unsigned long long)ev->t,
+		       (unsigned long long)ev->v, ev->node, again ? ", again (11.5)" : "");
 	else if (s->cfg.verbose)
 		printf("%6llu reset at %llu to the image of %llu (page %u lost with node %u)\n",
 		       (unsigned long long)s->now, (unsigned long long)ev->t,
