@@ -7,7 +7,10 @@
  * Calls out (struct dsm_env, filled by the environment):
  *   send          transmit one encoded frame to a node, or to FRAME_NODE_ALL.
  *                 May drop it; never delivers a broadcast back to the sender.
- *   now           ticks since boot, monotonic.
+ *   now           this node's clock, in ticks, monotonic (the kernel: PIT ticks
+ *                 since boot; the simulator: an origin and a rate drawn at every
+ *                 boot). Only differences of one node's readings mean anything,
+ *                 and only within DSM_CLOCK_DRIFT_PPM of real time (param.h).
  *   random        32 random bits (kernel: TSC mix; simulator: the seed).
  *   page_map      give heap page `page` a local frame, zero-filled, no access.
  *   page_unmap    take the frame away; its contents are gone.

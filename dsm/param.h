@@ -42,6 +42,9 @@
 #define DSM_TAKEOVER_TICKS      500u  /* the manager silent this long, and asked for: the
 					* PageServer takes over (proto.h 11) */
 #define DSM_EPOCH_SHIFT         40u   /* global time = epoch << this | commits in the epoch */
+#define DSM_CLOCK_DRIFT_PPM     40000u /* every node's clock runs within this many millionths
+					* of real time (4 %): the rules that compare ticks of
+					* two nodes' clocks (DSM_OUTLASTS) hold only within it */
 
 _Static_assert(DSM_DATA_CHUNK * DSM_DATA_PARTS >= DSM_PAGE_SIZE, "page fits its parts");
 _Static_assert(DSM_WSET_MAX <= DSM_RSET_MAX, "write set is part of the access set");
@@ -49,8 +52,22 @@ _Static_assert(DSM_SELFQ_MAX >= DSM_WSET_MAX + 4u, "a CommitReq of one page a pa
 _Static_assert(DSM_NODES_MAX <= 32u, "node masks are 32 bits");
 _Static_assert(DSM_PAGES_MAX % DSM_RECOVER_SPAN == 0 && DSM_RECOVER_PARTS <= 32u,
 	       "RecoverAck parts tile the heap; part masks are 32 bits");
-_Static_assert(DSM_TAKEOVER_TICKS > DSM_PS_SILENT_TICKS + DSM_LEASE_TICKS + 2u * DSM_BEACON_TICKS,
+/* a ticks of one node's clock last longer in real time than b ticks of another
+ * node's, each clock within DSM_CLOCK_DRIFT_PPM (one fast, the other slow) */
+#define DSM_OUTLASTS(a, b) \
+	((a) * (1000000ull - DSM_CLOCK_DRIFT_PPM) > (b) * (1000000ull + DSM_CLOCK_DRIFT_PPM))
+/* proto.h 11.2, the one tight rule: 500 x 0.96 > 460 x 1.04 (4.1 % at most) */
+_Static_assert(DSM_OUTLASTS(DSM_TAKEOVER_TICKS,
+			    DSM_PS_SILENT_TICKS + DSM_LEASE_TICKS + 2u * DSM_BEACON_TICKS),
 	       "the manager's side stopped granting, and its last grant expired, before a takeover");
+/* and the wide ones: a holder speaks within its lease (3.2); the PageServer within
+ * the manager's fence (11.1); the manager within the nodes' memory of its fence
+ * (11.1), of its silence (11.2) */
+_Static_assert(DSM_OUTLASTS(DSM_LEASE_TICKS, DSM_KEEP_TICKS) &&
+	       DSM_OUTLASTS(DSM_LEASE_TICKS, DSM_TOKEN_RETRY_TICKS) &&
+	       DSM_OUTLASTS(DSM_PS_SILENT_TICKS, DSM_BEACON_TICKS) &&
+	       DSM_OUTLASTS(2u * DSM_BEACON_TICKS, DSM_BEACON_TICKS),
+	       "periodic frames come well within the silences that count them missing");
 _Static_assert(DSM_RECOVER_SPAN % 8u == 0, "a part's bitmap is whole bytes");
 
 #endif

@@ -16,6 +16,13 @@
  *   page.known (k) is the newest write of a page this node knows of; it is
  *   exact from commits, an upper bound after a recovery.
  *
+ * CLOCKS
+ *   Every timer (retries, leases, beacons, fences, takeovers) counts ticks of
+ *   its own node's clock, and no frame carries a tick. A rule that weighs one
+ *   node's timer against another's holds only while every clock runs within
+ *   DSM_CLOCK_DRIFT_PPM of real time (param.h, DSM_OUTLASTS); 11.2's margin
+ *   is the tight one.
+ *
  * PAGE STATES (per node, dsm/page.c)
  *     ABSENT --fetch ok--> REPLICA --commit by other--> ABSENT
  *     REPLICA --own commit writes it--> OWNED
@@ -272,7 +279,9 @@
  *        P -> all Reset(t', image time, npages, old M, TAKEOVER)  as 10.2, and
  *        again every DSM_BEACON_TICKS with REMINDER, for nodes cut off then.
  *        TAKEOVER > PS_SILENT + LEASE + 2 BEACON: M's side stopped granting,
- *        and its last grant expired, before P's epoch begins.
+ *        and its last grant expired, before P's epoch begins. P counts the
+ *        one and M the others, each on its own clock: with P's fast and M's
+ *        slow by DSM_CLOCK_DRIFT_PPM, 500 x 0.96 > 460 x 1.04 (4.1 % at most).
  *   11.3 A node that gets a TAKEOVER Reset of a later epoch than its gtime's
  *        follows its sender as manager and applies the reset (10.3); a manager
  *        steps down. A REMINDER at or below a node's time is ignored, so a

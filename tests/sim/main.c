@@ -1,11 +1,12 @@
 /*
  * main.c: the simulator's command line.
  *   sim --seed N [--nodes n] [--workload mix|bank|counters|queue|hotspot|private|objects]
- *       [--faults 0|1] [--ticks n] [--verbose]
+ *       [--faults 0|1] [--ticks n] [--drift ppm] [--verbose]
  *                         one run, replayed bit for bit (prints its digest)
  *   sim --first A --count C [--expect-fail] [--workload w] [--faults f] [--nodes n]
- *                         seeds A..A+C-1, each configured from its seed alone
- *                         (but for the workload, faults, nodes given);
+ *       [--drift ppm]     seeds A..A+C-1, each configured from its seed alone
+ *                         (but for the workload, faults, nodes, drift given;
+ *                         --drift 0: one clock for every node);
  *                         a failure prints the seed and its replay command;
  *                         last line "N passed, N failed"
  *   sim --bench           figures of issue 3 (no faults)
@@ -60,6 +61,7 @@ static void print_stats(const struct sim_stats *st)
 /* Overrides of a seed's configuration from the command line (0 / -1: none). */
 struct overrides {
 	int nodes, wl, faults;
+	long drift;
 };
 
 static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
@@ -67,6 +69,7 @@ static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
 	if (o->nodes >= 1 && o->nodes <= SIM_NODES_MAX) cfg->nodes = o->nodes;
 	if (o->wl) cfg->workloads = o->wl;
 	if (o->faults >= 0) cfg->faults = o->faults;
+	if (o->drift >= 0 && o->drift < 1000000) cfg->drift_ppm = (uint32_t)o->drift;
 }
 
 static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay,
@@ -182,7 +185,7 @@ int main(int argc, char **argv)
 	struct sim_cfg cfg;
 	uint64_t seed = 1, first = 0, count = 0;
 	int nodes = 0, wl = 0, faults = -1;
-	long ticks = 0;
+	long ticks = 0, drift = -1;
 	bool verbose = false, expect_fail = false, have_seed = false;
 	const char *replay = "make sim";
 	for (int i = 1; i < argc; i++) {
@@ -199,10 +202,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--workload")) wl = parse_workload(v);
 		else if (!strcmp(a, "--faults")) faults = atoi(v);
 		else if (!strcmp(a, "--ticks")) ticks = atol(v);
+		else if (!strcmp(a, "--drift")) drift = atol(v);
 		else if (!strcmp(a, "--replay")) replay = v;
 		else { fprintf(stderr, "sim: unknown option %s\n", a); return 2; }
 	}
-	struct overrides o = {.nodes = nodes, .wl = wl, .faults = faults};
+	struct overrides o = {.nodes = nodes, .wl = wl, .faults = faults, .drift = drift};
 	if (count && !have_seed)
 		return run_range(first, count, expect_fail, replay, &o);
 	sim_cfg_from_seed(&cfg, seed);
@@ -214,9 +218,9 @@ int main(int argc, char **argv)
 	char why[512];
 	int bad = sim_run(&cfg, &st, &digest, why, sizeof(why));
 	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, recovery "
-	       "span %u, loss %.2f, delay <= %u, disk error chance %.2f\n",
+	       "span %u, loss %.2f, delay <= %u, disk error chance %.2f, clock drift <= %u ppm\n",
 	       (unsigned long long)seed, cfg.nodes, cfg.workloads, cfg.faults, cfg.part_pages,
-	       cfg.recover_span, cfg.loss, cfg.delay_max, cfg.disk_err);
+	       cfg.recover_span, cfg.loss, cfg.delay_max, cfg.disk_err, cfg.drift_ppm);
 	print_stats(&st);
 	printf("digest %016llx\n", (unsigned long long)digest);
 	if (bad)

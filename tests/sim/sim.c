@@ -48,6 +48,13 @@ uint64_t sim_node_hash(struct sim_node *sn, uint32_t page)
 	return sn->hash[page];
 }
 
+/* Real ticks by which every node's clock showed node_ticks: the slowest
+ * clock the drift bound allows (the sim's deadlines for the core's timers). */
+uint64_t sim_real_ticks(const struct sim *s, uint64_t node_ticks)
+{
+	return node_ticks * 1000000u / (1000000u - s->cfg.drift_ppm) + 1u;
+}
+
 static void digest_mix(struct sim *s, uint64_t v)
 {
 	s->digest = (s->digest ^ v) * 0x100000001b3ull;
@@ -174,9 +181,13 @@ static void env_send(void *ctx, uint16_t dst, const uint8_t *frame, size_t len)
 			net_enqueue_as(s, sn->id, (uint16_t)i, buf, len, false);
 }
 
+/* The node's own clock: its origin and rate drawn at boot (node_clock_draw),
+ * monotonic and integer, as a PIT's ticks since boot on a crystal that is
+ * a little off. */
 static uint64_t env_now(void *ctx)
 {
-	return ((struct sim_node *)ctx)->sim->now;
+	const struct sim_node *sn = ctx;
+	return sn->clock_base + (sn->sim->now - sn->clock_boot) * sn->clock_ppm / 1000000u;
 }
 
 static uint32_t env_random(void *ctx)
@@ -413,6 +424,25 @@ static void node_load_disk(struct sim *s, struct sim_node *sn)
 
 /* --- nodes: boot, crash, restart ---------------------------------------- */
 
+/* A clock for this life of the node: from 0 (a kernel's ticks since boot)
+ * one boot in four, else from anywhere below 2^40 (the core must not care);
+ * its rate a quarter of the time at either end of the drift bound, else
+ * anywhere within it. */
+static void node_clock_draw(struct sim *s, struct sim_node *sn)
+{
+	uint32_t d = s->cfg.drift_ppm;
+	sn->clock_boot = s->now;
+	sn->clock_base = 0;
+	sn->clock_ppm = 1000000u;
+	if (d == 0)
+		return;
+	if (sim_below(s, 4) != 0)
+		sn->clock_base = sim_rand(&s->rng) >> 24;
+	uint32_t k = sim_below(s, 8);
+	sn->clock_ppm = k == 0 ? 1000000u - d : k == 1 ? 1000000u + d
+						  : 1000000u - d + sim_below(s, 2 * d + 1);
+}
+
 static void node_boot(struct sim *s, struct sim_node *sn)
 {
 	memset(sn->mapped, 0, sizeof(sn->mapped));
@@ -426,6 +456,7 @@ static void node_boot(struct sim *s, struct sim_node *sn)
 	sn->next_op_at = s->now + sim_below(s, 4);
 	sn->rng = sim_rand(&s->rng);
 	sn->incarnation++;
+	node_clock_draw(s, sn);
 	struct dsm_config c = {.id = sn->id, .cluster = 7, .manager = sn->id == 0,
 			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages,
 			       .recover_span = (uint16_t)s->cfg.recover_span,
@@ -613,7 +644,8 @@ static void run_liveness_check(struct sim *s)
 				 txn_state(sn->dsm), sn->op.retries,
 				 (unsigned long long)sn->dsm->gtime, sn->dsm->recovering);
 		/* the PageServer that was the manager takes over again instead (11.4) */
-		uint64_t join_bound = sim_is_ps(s, sn) ? DSM_TAKEOVER_TICKS + 200u : 200u;
+		uint64_t join_bound = sim_is_ps(s, sn) ? sim_real_ticks(s, DSM_TAKEOVER_TICKS) + 200u
+						       : 200u;
 		if (sn->up && sn->dsm->mode != DSM_ACTIVE &&
 		    s->now - s->cfg.safety_ticks > join_bound)
 			sim_fail(s, "liveness: node %u never joined", sn->id);
@@ -760,4 +792,5 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 		c->safety_ticks = c->split_at + c->split_ticks + 150;
 	}
 	c->disk_err = (double)(sim_rand(&r) % 5) * 0.04;   /* 0 (a sound disk) .. 16 % */
+	c->drift_ppm = DSM_CLOCK_DRIFT_PPM;
 }

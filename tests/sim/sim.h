@@ -4,9 +4,11 @@
  * a network that loses, duplicates, delays, reorders and corrupts frames and
  * partitions the cluster (one-way too), crashes and restarts nodes, a
  * PageServer's disk that fails (an error from any call; a crash inside a
- * checkpoint's write, which leaves it torn), and workloads that touch heap
- * memory only through each node's page permission table and the core's
- * access-fault callback, as the MMU does in the kernel.
+ * checkpoint's write, which leaves it torn), a clock per node (its own origin,
+ * drawn at every boot, and its own rate, within DSM_CLOCK_DRIFT_PPM of the
+ * real ticks), and workloads that touch heap memory only through each node's
+ * page permission table and the core's access-fault callback, as the MMU does
+ * in the kernel.
  *
  *   sim.c     the environment (env.h), network, faults, the run loop
  *   work.c    workloads: bank (opacity), counters, queue, hot spot
@@ -18,7 +20,9 @@
  * Everything random comes from the seed; nothing reads the host's clock. A
  * run is one function call that returns pass/fail, so many seeds run in one
  * process. Faults (frames, crashes, partitions, the disk) come only in the
- * safety phase; the liveness phase heals them.
+ * safety phase; the liveness phase heals them. s->now is the real tick; the
+ * sim's own deadlines (restarts, heals, the liveness bounds) are in real
+ * ticks, the core's in its node's clock (env_now).
  */
 #ifndef PLURIX_TESTS_SIM_H
 #define PLURIX_TESTS_SIM_H
@@ -89,6 +93,8 @@ struct sim_cfg {
 					 * manager (proto.h 11): it takes over; 0: none */
 	double disk_err;       /* the chance one disk call fails in the fault phase (a
 				* commit twice that, and it may kill its PageServer) */
+	uint32_t drift_ppm;    /* node clocks run at 1e6 +- this ppm of real ticks
+				* (0: one clock for all, from 0) */
 };
 
 /* The PageServer's disk, as pageserver/image.c writes one (format.h): a
@@ -126,6 +132,10 @@ struct sim_node {
 	uint64_t hash[SIM_PAGES];
 	bool hash_ok[SIM_PAGES];
 	uint64_t rng;
+	/* its clock (env_now), drawn at every boot: it read clock_base at real
+	 * tick clock_boot and runs at clock_ppm millionths of a real tick */
+	uint64_t clock_base, clock_boot;
+	uint32_t clock_ppm;
 	struct mm mm;           /* objects workload: this node's view of the heap */
 	bool wake;
 	bool busy;              /* an op is in progress */
@@ -220,6 +230,7 @@ int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest,
 void sim_cfg_from_seed(struct sim_cfg *cfg, uint64_t seed);
 uint64_t sim_hash(const uint8_t *p, size_t n);
 uint64_t sim_node_hash(struct sim_node *sn, uint32_t page);
+uint64_t sim_real_ticks(const struct sim *s, uint64_t node_ticks);
 
 /* work.c: accessors and workloads */
 uint64_t sim_load(struct sim_node *sn, uint32_t page, uint32_t off);

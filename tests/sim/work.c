@@ -223,18 +223,17 @@ static void op_failed(struct sim *s, struct sim_node *sn)
 	int err = txn_error(sn->dsm);
 	/* healed, the manager hears the PageServer within a beacon period: until
 	 * then it grants nothing, and says so (proto.h 11.1) */
-	bool fence_window = s->now < s->cfg.safety_ticks + 2u * DSM_BEACON_TICKS +
-					 s->cfg.delay_max + 1;
+	bool fence_window = s->now < s->cfg.safety_ticks + s->cfg.delay_max +
+					 sim_real_ticks(s, 2u * DSM_BEACON_TICKS);
 	s->st.fails++;
 	sn->ops_failed++;
 	if (err == DSM_EUNAVAIL) {
 		s->st.fails_unavail++;
 		const struct truth_ver *l = check_latest(s, sn->dsm->fetch.page);
 		/* a fetch silent since before the heal may time out in the first ticks */
-		bool heal_window = s->now < s->cfg.safety_ticks + DSM_FETCH_TIMEOUT_TICKS +
-						    s->cfg.delay_max + 1;
-		bool lost = check_lost_since(s, sn->dsm->fetch.page,
-					     s->now - DSM_FETCH_TIMEOUT_TICKS);
+		uint64_t timeout = sim_real_ticks(s, DSM_FETCH_TIMEOUT_TICKS);
+		bool heal_window = s->now < s->cfg.safety_ticks + timeout + s->cfg.delay_max;
+		bool lost = check_lost_since(s, sn->dsm->fetch.page, s->now - timeout);
 		if (s->live && !lost && !heal_window && !s->cfg.bench)
 			sim_fail(s, "liveness: node %u: page %u unavailable but its owner %u is up "
 				 "(gtime %llu, rejected %u, stale %u, recoveries %u, owner state %u "
