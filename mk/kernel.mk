@@ -13,7 +13,6 @@ PORTABLE_SRCS += kernel/cmdline.c
 
 .PHONY: kernel iso run-kernel
 
-KOBJDIR  := $(BUILD)/kernel
 KASM     ?= nasm
 KLD      ?= ld
 KLIBGCC  := $(shell $(KCC) -m32 -print-libgcc-file-name)
@@ -33,15 +32,15 @@ iso: $(KERNEL_ISO)
 
 $(KOBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) $(KDEPFLAGS) -c -o $@ $<
+	$(call step,CC,$<)$(KCC) $(KCFLAGS) $(KDEPFLAGS) -c -o $@ $<
 
 $(KOBJDIR)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(KASM) -f elf32 -g -F dwarf -o $@ $<
+	$(call step,AS,$<)$(KASM) -f elf32 -g -F dwarf -o $@ $<
 
 # $$(KERNEL_OBJS): expanded after every mk file appended its sources (Makefile).
 $(KERNEL_ELF): $$(KERNEL_OBJS) linker.ld
-	$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(KLIBGCC)
+	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(KLIBGCC)
 
 # The ISO: GRUB (BIOS) with one entry per role, serial console on COM1.
 $(BUILD)/iso/boot/grub/grub.cfg: mk/kernel.mk
@@ -64,8 +63,8 @@ $(BUILD)/iso/boot/grub/grub.cfg: mk/kernel.mk
 
 $(KERNEL_ISO): $(KERNEL_ELF) $(BUILD)/iso/boot/grub/grub.cfg
 	@mkdir -p $(BUILD)/iso/boot
-	cp $(KERNEL_ELF) $(BUILD)/iso/boot/plurix.elf
-	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+	@cp $(KERNEL_ELF) $(BUILD)/iso/boot/plurix.elf
+	$(call step,GRUB,$@)grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # Boot one node on the terminal (serial on stdio). Ctrl-A X quits.
