@@ -71,18 +71,4 @@ uint32_t dsmenv_frames_held(void);      /* local frames holding heap pages */
 struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */
 const struct dsmenv_stats *dsmenv_stats(void);
 
-/* heapcmd.c: the shell's heap commands. */
-int heapcmd_peek(int argc, char **argv);
-int heapcmd_poke(int argc, char **argv);
-int heapcmd_heap(int argc, char **argv);
-int heapcmd_txstat(int argc, char **argv);
-
-/* workcmd.c: workloads on the heap. */
-int workcmd_bank(int argc, char **argv);
-int workcmd_counter(int argc, char **argv);
-int workcmd_txbench(int argc, char **argv);
-int workcmd_txprint(int argc, char **argv);
-int workcmd_fill(int argc, char **argv);
-int workcmd_sum(int argc, char **argv);
-
 #endif

@@ -12,7 +12,7 @@
  *   pages 64..79  txbench disjoint: one page per node (64 + node)
  *   page 80       txbench contended: one shared page
  *   pages 96..111 heartbeat: one beat record per node (96 + node), kernel/sched.c
- *   pages 128..64511  bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
+ *   pages 128..64511  bulk data written by `fill` and read by `sum` (shell/workcmd.c)
  *   pages 64512..65535  the object heap (mm/): 4 MB of objects, allocators,
  *                 backchains and the name directory
  */

@@ -19,7 +19,7 @@
 #include "kernel/psnode.h"
 #include "kernel/sched.h"
 #include "kernel/param.h"
-#include "kernel/shell.h"
+#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/vm.h"

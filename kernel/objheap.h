@@ -53,14 +53,4 @@ int objheap_gc_once(uint32_t budget, struct mm_gc_result *res);
 /* In a body: if a page has >= min aborts, relocate its objects apart. */
 int objheap_fsmon_step(uint32_t min, uint32_t *moved);
 
-/* objcmd.c: the shell's commands (docs/CONTRACT.md, "The object heap"). */
-int objcmd_objstat(int argc, char **argv);
-int objcmd_gc(int argc, char **argv);
-int objcmd_relocate(int argc, char **argv);
-int objcmd_fsmon(int argc, char **argv);
-int objcmd_obj(int argc, char **argv);
-int objcmd_list(int argc, char **argv);
-int objcmd_objbench(int argc, char **argv);
-int objcmd_fsbench(int argc, char **argv);
-
 #endif

@@ -16,5 +16,7 @@
 #define PING_TIMEOUT_US    200000  /* one ping waits this long for its pong */
 #define PING_COUNT_MAX     100000  /* ping count limit */
 #define BENCH_COUNT_MAX    10000000 /* bench tx count limit */
+#define BEAT_TICKS         200u    /* heartbeat period of every node: 2 s */
+#define MGR_SILENT_TICKS   300u    /* no frame from the manager this long: cut off, say so */
 
 #endif

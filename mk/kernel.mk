@@ -1,4 +1,4 @@
-# mk/kernel.mk: boot/, kernel/, drivers/ -> build/plurix.elf (Multiboot v1
+# mk/kernel.mk: boot/, kernel/, drivers/, shell/ -> build/plurix.elf (Multiboot v1
 # ELF, for QEMU -kernel, GRUB `multiboot` and iPXE) and build/plurix.iso
 # (GRUB rescue image, one menu entry per role).
 #
@@ -19,7 +19,7 @@ KLIBGCC  := $(shell $(KCC) -m32 -print-libgcc-file-name)
 KDEPFLAGS = -MMD -MP
 
 KERNEL_CORE_SRCS += $(wildcard dsm/*.c txn/*.c)
-KERNEL_C    = $(wildcard kernel/*.c drivers/*.c) $(sort $(KERNEL_CORE_SRCS))
+KERNEL_C    = $(wildcard kernel/*.c drivers/*.c shell/*.c) $(sort $(KERNEL_CORE_SRCS))
 KERNEL_ASM  := $(wildcard boot/*.asm)
 KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \
                $(patsubst %.c,$(KOBJDIR)/%.o,$(KERNEL_C))
@@ -73,4 +73,4 @@ run-kernel: $(KERNEL_ELF)
 	  -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	  -device rtl8139,netdev=n0 -netdev user,id=n0,restrict=on
 
--include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))
+-include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c shell/*.c gc/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))

@@ -6,8 +6,8 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "kernel/shell.h"
-#include "kernel/steps.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 

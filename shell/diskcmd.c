@@ -25,7 +25,8 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/psnode.h"
-#include "kernel/shell.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 

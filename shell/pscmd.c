@@ -12,7 +12,8 @@
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/psnode.h"
-#include "kernel/shell.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 #include "kernel/time.h"
 #include "pageserver/image.h"
 

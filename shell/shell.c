@@ -3,8 +3,8 @@
  * Owns the line buffer and the command table. Reads bytes from the console
  * ring, echoes them, and runs one command per line: CR or LF ends a line
  * (an LF right after a CR is the same line end), 0x08 / 0x7f erase.
- * Heap part: moves into the distributed heap later; it touches the devices
- * only through console, net and the drivers' stats.
+ * Heap-resident; it touches the devices only through the console, net and
+ * the drivers' stats, and the kernel only through the kernel's headers.
  */
 #include "drivers/rtl8139.h"
 #include "drivers/serial.h"
@@ -18,7 +18,8 @@
 #include "kernel/sched.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
-#include "kernel/shell.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
@@ -192,8 +193,8 @@ static const struct cmd cmds[] = {
 	{ "forgetps", pscmd_forgetps, "forgetps: (the manager) commit on without a PageServer gone for good" },
 	{ "fill", workcmd_fill, "fill <first-page> <pages> <value>: write data pages" },
 	{ "sum", workcmd_sum, "sum <first-page> <pages>: checksum of data pages" },
-	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
-	{ "nodes", sched_cmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
+	{ "tasks", schedcmd_tasks, "tasks: the periodic tasks and how their runs went" },
+	{ "nodes", schedcmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
 	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
 	{ "objstat", objcmd_objstat, "objstat [verify]: objects and bytes by allocator, backchains" },
 	{ "gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed" },
@@ -286,6 +287,7 @@ void shell_run(void)
 	for (;;) {
 		int c = console_getc();
 		if (c < 0) {
+			news_poll();            /* the heap's news, between commands */
 			sched_poll();           /* periodic transactions, between commands */
 			kernel_idle();
 			continue;

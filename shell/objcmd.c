@@ -21,8 +21,9 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
-#include "kernel/shell.h"
-#include "kernel/steps.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
@@ -112,7 +113,7 @@ static int op_run(const char *cmd, void (*body)(void *))
 	return 0;
 }
 
-/* ---- runs of transactions (kernel/steps.h) ----------------------------------- */
+/* ---- runs of transactions (shell/steps.h) ----------------------------------- */
 
 /* Before each step: a fresh result and the step's number and random draw. */
 static void run_prepare(void *a, uint32_t i)

@@ -17,7 +17,8 @@
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
-#include "kernel/shell.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 
