@@ -1,7 +1,7 @@
 /*
  * dsmenv.c: the protocol core on the kernel (see dsmenv.h for the rules).
  * Owns this node's struct dsm_node, the local frames of the heap pages it
- * holds, the DSM receive queue, and the running transaction's restart point.
+ * holds, the DSM receive queue and the heap page-fault handler.
  *
  * The environment (dsm/env.h) on this machine:
  *   send          net_send_frame: our MAC and the peer's (or broadcast) go
@@ -21,10 +21,11 @@
  *   wake          a flag the wait loops look at
  *
  * Fault path: a heap fault inside a transaction body calls dsm_fault. OK:
- * the instruction is retried. EWAIT: the handler waits with interrupts on,
- * running the core from its wait loop, then asks again. Anything else: the
- * attempt is over, and the handler unwinds to the runner (kernel/txrun.c),
- * which begins again (aborted) or returns the error (failed).
+ * the instruction is retried. EWAIT: the handler waits with interrupts on
+ * (wait_until, which runs the core), then asks again. Anything else: the
+ * attempt is over, and the handler unwinds the body to its restart point
+ * (kernel/txbody.c); the runner (kernel/txrun.c) begins again (aborted) or
+ * returns the error (failed).
  *
  * The read set is MMU-based without accessed bits: outside a transaction
  * every heap PTE is cleared (page_protect NONE), so the first access of each
@@ -41,11 +42,16 @@
 #include "kernel/net.h"
 #include "kernel/param.h"
 #include "kernel/time.h"
-#include "kernel/txrun.h"
+#include "kernel/txbody.h"
 #include "kernel/vm.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 
 _Static_assert(DSMENV_HEAP_PAGES <= DSM_PAGES_MAX, "the core holds the whole heap");
+/* env_now counts PIT ticks, the unit of dsm/param.h: the kernel's longest wait
+ * outlasts the core's own timeouts, so the core decides first. */
+_Static_assert(DSMENV_WAIT_TICKS >= DSM_FETCH_TIMEOUT_TICKS &&
+	       DSMENV_WAIT_TICKS >= DSM_TOKEN_WAIT_TICKS, "the core times out first");
 
 static struct dsm_node node;
 static int on;
@@ -352,13 +358,20 @@ static void lat_record(uint64_t t0)
 	st.lat_n++;
 }
 
-/* Trap context, interrupts off. Waits for a fetch with interrupts on. */
+static int fault_woken(void *arg)
+{
+	(void)arg;
+	return woken;
+}
+
+/* Trap context, interrupts off. Waits for a fetch with interrupts on: one
+ * tick at most between asks, or until the core wakes us (the page came). */
 int dsmenv_fault(uint32_t err, uint32_t va)
 {
 	uint32_t page = (va - HEAP_VBASE) / PGSIZE, start = time_ticks;
 	uint64_t t0 = 0;
 
-	if (!on || !txrun_in_body() || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
+	if (!on || !txbody_active() || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
 		return 0;
 	st.faults++;
 	for (;;) {
@@ -369,21 +382,16 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 			return 1;
 		}
 		if (r != DSM_EWAIT)
-			txrun_unwind(r);
+			txbody_unwind(r);
 		if (!t0) {
 			t0 = rdtsc();
 			st.remote++;
 		}
 		if (time_ticks - start > DSMENV_WAIT_TICKS)
-			txrun_unwind(DSMENV_ETIMEOUT);
+			txbody_unwind(DSMENV_ETIMEOUT);
 		woken = 0;
 		sti();
-		uint32_t tick = time_ticks;
-		while (!woken && time_ticks == tick) {
-			dsmenv_poll();
-			if (!woken)
-				kernel_idle();
-		}
+		(void)wait_until(fault_woken, 0, 1);
 		cli();
 	}
 }

@@ -4,11 +4,17 @@
  * and the MMU, the heap page-fault path, and the runner of one transaction.
  *
  * Interface rules:
- * - The core runs only in the main thread, never from an interrupt and never
- *   inside itself: dsmenv_rx (interrupt context) only queues a frame;
- *   dsmenv_poll (kernel_idle, wait loops) delivers queued frames and ticks.
- * - Transactions are run by kernel/txrun.c, which uses dsmenv_node() and
- *   dsmenv_poll(); dsmenv_busy() says the core is running right now.
+ * - The core never runs inside itself, and never from the receive
+ *   interrupt: dsmenv_rx (interrupt context) only queues a frame. It runs
+ *   from dsmenv_poll, called by wait_until (kernel/wait.c) in the main
+ *   thread, and at the end of an interrupt that cut into a transaction body
+ *   while the core was idle (kernel/txbody.c, txbody_irq_exit), so that a
+ *   commit that aborts the body is seen at once. dsmenv_busy() says the core
+ *   is running right now.
+ * - Transactions are run by kernel/txrun.c (heap-resident) on dsmenv_node();
+ *   their bodies' restart point is kernel/txbody.c (node-local).
+ * - Node-local, with trap.c's page-fault handler (dsmenv_fault), registered
+ *   by kernel/boot.c.
  */
 #ifndef PLURIX_KERNEL_DSMENV_H
 #define PLURIX_KERNEL_DSMENV_H
@@ -18,11 +24,8 @@
 #include <stdint.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/param.h"
 
-#define DSMENV_HEAP_PAGES  65536u  /* heap pages (256 MiB, DSM_PAGES_MAX); frames as used */
-#define DSMENV_RXQ         256u    /* DSM frames queued between interrupt and core */
-#define DSMENV_WAIT_TICKS  3000u   /* longest wait for a page, a token or a decision */
-#define DSMENV_LAT_SAMPLES 64u     /* remote fault latencies kept for `heap` */
 
 /* The runner's errors besides the core's (DSM_E*, TXN_E*). */
 #define DSMENV_EOFF     -100    /* no heap on this node (node id too large) */
@@ -68,7 +71,7 @@ void dsmenv_set_disk(const struct dsmenv_disk *d);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
 uint32_t dsmenv_frames_held(void);      /* local frames holding heap pages */
-struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */
+struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, the commands) */
 const struct dsmenv_stats *dsmenv_stats(void);
 
 #endif

@@ -15,7 +15,9 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
+#include "kernel/param.h"
 #include "kernel/time.h"
+#include "kernel/wait.h"
 #include "kernel/txrun.h"
 
 #define HEAPHDR_JOIN_WAIT_US 5000000u   /* a slave waits this long for its join */
@@ -65,16 +67,15 @@ static void heap_create(void)
 			HEAP_VBASE, dsmenv_node()->gtime);
 }
 
+static int joined(void *arg)
+{
+	(void)arg;
+	return dsmenv_heap_bytes() != 0;
+}
+
 static int wait_joined(uint64_t limit_us)
 {
-	uint64_t start = time_us();
-
-	while (dsmenv_heap_bytes() == 0) {
-		if (time_us() - start > limit_us)
-			return -1;
-		kernel_idle();
-	}
-	return 0;
+	return wait_until(joined, 0, (uint32_t)(limit_us * PIT_HZ / 1000000u) + 1u);
 }
 
 /* Read and check the header; `what` says how this node came to the heap. */

@@ -32,6 +32,7 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
+#include "kernel/txbody.h"
 #include "kernel/txrun.h"
 
 #define OBJ_BASE HEAP_PAGE_VA(HEAP_PG_MM)
@@ -120,7 +121,7 @@ static void format_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(&mm, "t.list", x->list);
 	if (x->r != MM_OK && x->r != MM_EEXIST)
-		txrun_unwind(DSM_EABORTED);     /* nothing of a half format may commit */
+		txbody_unwind(DSM_EABORTED);     /* nothing of a half format may commit */
 }
 
 static void objheap_format(void)
@@ -191,7 +192,7 @@ static void pending_fold(void)
 
 const struct objheap_stats *objheap_stats(void)
 {
-	if (!txrun_in_body())
+	if (!txbody_active())
 		pending_fold();
 	return &st;
 }

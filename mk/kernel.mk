@@ -2,16 +2,23 @@
 # ELF, for QEMU -kernel, GRUB `multiboot` and iPXE) and build/plurix.iso
 # (GRUB rescue image, one menu entry per role).
 #
-# Kernel objects go to build/kernel/<dir>/<name>.o; linker.ld sorts them
-# into the node-local and the heap part by these paths. The portable
-# protocol sources (dsm/*.c, txn/*.c) are built a second time here with
-# KCFLAGS and linked in: KERNEL_CORE_SRCS is all of them (kernel/dsmenv.c
-# is the core's environment on this kernel).
+# Kernel objects go to build/kernel/<dir>/<name>.o. The portable sources
+# (KERNEL_CORE_SRCS: dsm/, txn/, mm/, gc/, pageserver/) are built here with
+# KCFLAGS and linked in (kernel/dsmenv.c is the core's environment on this
+# kernel).
+#
+# The node-local part (DESIGN.md) is the list LOCAL_SRCS below, and nothing
+# else: its objects are linked on their own first (build/kernel/local.o, with
+# libgcc), and linker.ld puts local.o first in the image and everything else
+# after it, in the heap part.
+#   local-check   fails, naming the object and the symbol, when the node-local
+#                 part refers to anything outside it but the roots in
+#                 mk/local-roots (mk/local-check); `all` runs it.
 #
 # kernel/cmdline.c is portable too, and host-tested (tests/unit).
 PORTABLE_SRCS += kernel/cmdline.c
 
-.PHONY: kernel iso run-kernel
+.PHONY: kernel iso run-kernel local-check
 
 KASM     ?= nasm
 KLD      ?= ld
@@ -26,7 +33,22 @@ KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \
 KERNEL_ELF  := $(BUILD)/plurix.elf
 KERNEL_ISO  := $(BUILD)/plurix.iso
 
-all: $(KERNEL_ELF) $(KERNEL_ISO)
+# The node-local part: always present, never invalidated. Boot, traps and
+# exceptions, paging, frames, timers, the console's raw output, the drivers,
+# the frame layer, the protocol core and its environment with the page-fault
+# path, a transaction body's restart point, the one wait primitive, the smart
+# console buffer, the command-line parser the boot needs.
+LOCAL_SRCS := boot/entry.asm boot/trap.asm \
+	kernel/boot.c kernel/trap.c kernel/gdt.c kernel/vm.c kernel/kalloc.c \
+	kernel/time.c kernel/console.c kernel/printf.c kernel/string.c kernel/panic.c \
+	kernel/cmdline.c kernel/net.c kernel/dsmenv.c kernel/smartbuf.c \
+	kernel/txbody.c kernel/wait.c \
+	$(wildcard drivers/*.c) $(wildcard dsm/*.c) $(wildcard txn/*.c)
+LOCAL_OBJS := $(addprefix $(KOBJDIR)/,$(addsuffix .o,$(basename $(LOCAL_SRCS))))
+LOCAL_O    := $(KOBJDIR)/local.o
+HEAPPART_OBJS = $(filter-out $(LOCAL_OBJS),$(KERNEL_OBJS))
+
+all: $(KERNEL_ELF) $(KERNEL_ISO) local-check
 kernel: $(KERNEL_ELF)
 iso: $(KERNEL_ISO)
 
@@ -38,9 +60,16 @@ $(KOBJDIR)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(call step,AS,$<)$(KASM) -f elf32 -g -F dwarf -o $@ $<
 
-# $$(KERNEL_OBJS): expanded after every mk file appended its sources (Makefile).
-$(KERNEL_ELF): $$(KERNEL_OBJS) linker.ld
-	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(KLIBGCC)
+$(LOCAL_O): $(LOCAL_OBJS)
+	$(call step,LD,$@)$(KLD) -m elf_i386 -r -o $@ $(LOCAL_OBJS) $(KLIBGCC)
+
+# $$(...): expanded after every mk file appended its sources (Makefile).
+$(KERNEL_ELF): $(LOCAL_O) $$(HEAPPART_OBJS) linker.ld
+	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T linker.ld -o $@ $(LOCAL_O) $(HEAPPART_OBJS) $(KLIBGCC)
+
+local-check: $(LOCAL_O) $$(HEAPPART_OBJS)
+	@mk/local-check mk/local-roots $(LOCAL_O) $(LOCAL_OBJS) -- $(HEAPPART_OBJS)
 
 # The ISO: GRUB (BIOS) with one entry per role, serial console on COM1.
 $(BUILD)/iso/boot/grub/grub.cfg: mk/kernel.mk

@@ -25,6 +25,7 @@
 #include "shell/shell.h"
 #include "shell/steps.h"
 #include "kernel/time.h"
+#include "kernel/txbody.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
 
@@ -346,7 +347,7 @@ static void obj_new_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(mm, x->name, x->obj);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);     /* no half-made object */
+		txbody_unwind(DSM_EABORTED);     /* no half-made object */
 	kprintf("obj %s 0x%08x\n", x->name, x->obj);
 }
 
@@ -525,7 +526,7 @@ static void list_new_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(mm, x->name, x->obj);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 	kprintf("list %s 0x%08x\n", x->name, x->obj);
 }
 
@@ -547,7 +548,7 @@ static void list_push_body(void *a)
 	    (x->r = mm_ref_store(mm, l, OBJ_L_FIRST, e)) == MM_OK)
 		x->r = mm_word_store(mm, l, OBJ_L_COUNT, count + 1u);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 }
 
 static void list_pop_body(void *a)
@@ -809,7 +810,7 @@ static void fs_setup_body(void *a)
 			x->r = mm_dir_bind(mm, name, o[i]);
 	}
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 	kprintf("fsbench: slots 0x%08x 0x%08x 0x%08x on page 0x%08x\n", o[0], o[1], o[2],
 		o[0] & ~(PGSIZE - 1u));
 }

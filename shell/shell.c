@@ -22,6 +22,7 @@
 #include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/vm.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 
 struct cmd {
@@ -289,7 +290,7 @@ void shell_run(void)
 		if (c < 0) {
 			news_poll();            /* the heap's news, between commands */
 			sched_poll();           /* periodic transactions, between commands */
-			kernel_idle();
+			(void)wait_until(console_ready, 0, 1);  /* a key, or the next tick */
 			continue;
 		}
 		if (c == '\n' && last == '\r') {
