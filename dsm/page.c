@@ -10,7 +10,7 @@
  * a requester installs only under rule F. A fetch is bounded by
  * DSM_FETCH_TIMEOUT_TICKS, after which the transaction fails with DSM_EUNAVAIL.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 static void fetch_send(struct dsm_node *n, const struct dsm_fetch *f)
@@ -34,7 +34,7 @@ void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page)
 	f->start = dsm_now(n);
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = f->start + f->backoff;
-	f->mask = 0;
+	f->parts.mask = 0;
 	if (dsm_is_current(n))
 		fetch_send(n, f);
 }
@@ -173,7 +173,7 @@ static void page_install(struct dsm_node *n, struct dsm_fetch *f)
 	if (n->page[f->page].state != DSM_ABSENT)
 		return;
 	n->stats.pages_installed++;
-	dsm_page_arrived(n, f->page, f->v, f->buf);
+	dsm_page_arrived(n, f->page, f->parts.v, f->parts.buf);
 }
 
 /* The page is newer than our time: we missed commits (or they are on the
@@ -191,33 +191,40 @@ static void fetch_behind(struct dsm_node *n, struct dsm_fetch *f, uint64_t v)
 		txn_conflict(n, TXN_CAUSE_STALE, f->page);
 }
 
-/* 1.3: reassemble the three parts of one answer to f, then apply rule F
- * and install the page. False if m does not answer f. */
+/* 1.3: put PageData part m into a; true once a holds every part of its
+ * version. Two servers may answer one request (an owner and a PageServer
+ * standing in, 8.7) and their parts interleave. One version has one
+ * content, so parts of the same version combine, whoever sent them, valid
+ * up to the later server time; a newer version starts over; an older one is
+ * late and dropped. The one place a page's parts are put together. */
+bool dsm_parts_take(struct dsm_parts *a, const struct dsm_msg *m)
+{
+	if (a->mask == 0 || m->v > a->v) {
+		a->mask = 0;
+		a->v = m->v;
+		a->s = m->t;
+	} else if (m->v < a->v) {
+		return false;
+	} else if (m->t > a->s) {
+		a->s = m->t;
+	}
+	memcpy(a->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
+	a->mask |= (uint8_t)(1u << m->part);
+	return a->mask == (1u << DSM_DATA_PARTS) - 1u;
+}
+
+/* 1.3: an answer to f: its parts, then rule F, then the page is installed.
+ * False if m does not answer f. */
 bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m)
 {
 	if (!f->active || m->id != f->req || m->page != f->page)
 		return false;
-	/* Two servers may answer one request (an owner and a PageServer standing
-	 * in, 8.7) and their parts interleave. One version has one content, so
-	 * parts of the same version combine, whoever sent them, valid up to the
-	 * later server time; a newer version starts over; an older one is late. */
-	if (f->mask == 0 || m->v > f->v) {
-		f->mask = 0;
-		f->v = m->v;
-		f->s = m->t;
-	} else if (m->v < f->v) {
+	if (!dsm_parts_take(&f->parts, m))
 		return true;
-	} else if (m->t > f->s) {
-		f->s = m->t;
-	}
-	memcpy(f->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
-	f->mask |= (uint8_t)(1u << m->part);
-	if (f->mask != (1u << DSM_DATA_PARTS) - 1u)
-		return true;
-	if (!dsm_is_current(n) || f->v > n->gtime || n->page[f->page].known > f->s) {
+	if (!dsm_is_current(n) || f->parts.v > n->gtime || n->page[f->page].known > f->parts.s) {
 		n->stats.pages_rejected++;
-		f->mask = 0;
-		fetch_behind(n, f, f->v);
+		f->parts.mask = 0;
+		fetch_behind(n, f, f->parts.v);
 		return true;
 	}
 	page_install(n, f);

@@ -56,7 +56,8 @@
  *       version starts the page over; an older one is dropped.
  *       No answer at all for DSM_FETCH_TIMEOUT_TICKS: the fault returns
  *       DSM_EUNAVAIL, the transaction FAILS with a clear error (the owner is
- *       gone; the PageServer issue will answer for it).
+ *       gone: a PageServer serves the page if it is an orphan, 8.7, and
+ *       else the manager resets the heap to the last checkpoint, 10).
  *   Rule F is why a fetched page is never stale: O's copy equals the page at
  *   every time in [v, O.gtime] (O applied every commit up to O.gtime, so any
  *   write in that range would have taken the page from it). R's snapshot is

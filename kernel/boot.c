@@ -15,6 +15,7 @@
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
+#include "kernel/memlayout.h"
 #include "kernel/multiboot.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
@@ -26,9 +27,6 @@
 #include "kernel/x86.h"
 
 struct cmdline kernel_cmdline;
-
-/* linker.ld: the first byte of the heap part, where its descriptor is. */
-extern const struct kernel_part __heappart_start;
 
 static void boot_fail(const char *why)
 {
@@ -68,7 +66,8 @@ static void boot_memory(const struct multiboot_info *mbi)
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	const struct multiboot_info *mbi = (const struct multiboot_info *)mbi_pa;
-	const struct kernel_part *rest = &__heappart_start;
+	/* linker.ld: the heap part begins with its descriptor */
+	const struct kernel_part *rest = (const struct kernel_part *)__heappart_start;
 
 	console_init();
 	kprintf("\n");         /* the firmware leaves its cursor mid-line */

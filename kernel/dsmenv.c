@@ -48,25 +48,28 @@
 #include "kernel/x86.h"
 
 _Static_assert(DSMENV_HEAP_PAGES <= DSM_PAGES_MAX, "the core holds the whole heap");
-/* env_now counts PIT ticks, the unit of dsm/param.h: the kernel's longest wait
- * outlasts the core's own timeouts, so the core decides first. */
-_Static_assert(DSMENV_WAIT_TICKS >= DSM_FETCH_TIMEOUT_TICKS &&
-	       DSMENV_WAIT_TICKS >= DSM_TOKEN_WAIT_TICKS, "the core times out first");
+/* env_now counts PIT ticks, the unit of dsm/param.h (kernel/param.h asserts
+ * the kernel's waits outlast the core's own timeouts). */
 
 static struct dsm_node node;
 static int on;
 static int in_core;             /* the core is running: never enter it again */
 static int held;                /* dsmenv_hold: frames wait in the queue */
 static volatile int woken;
+static int fault_waiting;       /* the fault path waits for a page: it runs the core */
 static uint32_t last_tick;
 static uint32_t rnd;
 static uint8_t *frame_of[DSMENV_HEAP_PAGES];   /* NULL: absent, or zero until used */
 static uint32_t frames_held;
 static struct dsmenv_stats st;
 
-static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
-static uint16_t rxq_len[DSMENV_RXQ];
-static uint8_t rxq_snoop[DSMENV_RXQ];   /* 1: another node's frame, for dsm_ps_snoop */
+/* Frames net.c decoded and checked, waiting for the core: the header and
+ * the payload (the NIC's ring slot is reused once the interrupt returns). */
+static struct rxq_slot {
+	struct frame_hdr h;
+	uint8_t snoop;          /* 1: another node's frame, for dsm_ps_snoop */
+	uint8_t payload[FRAME_PAYLOAD_MAX];
+} rxq[DSMENV_RXQ];
 static volatile uint32_t rxq_head, rxq_tail;   /* head: interrupt; tail: core */
 
 static uint32_t page_va(uint32_t page)
@@ -279,35 +282,36 @@ int dsmenv_on(void)
 	return on;
 }
 
-/* Interrupt context (or rtl8139_poll, interrupts off): queue, never run. */
-static void rxq_put(const uint8_t *frame, size_t n, uint8_t snoop)
+/* Interrupt context (or rtl8139_poll, interrupts off): queue, never run.
+ * The payload's one copy on its way to the core. */
+static void rxq_put(const struct frame_hdr *h, const uint8_t *payload, uint8_t snoop)
 {
-	uint32_t slot;
+	struct rxq_slot *q;
 
-	if (!on || n > FRAME_WIRE_MAX)
+	if (!on || h->len > FRAME_PAYLOAD_MAX)
 		return;
 	if (rxq_head - rxq_tail == DSMENV_RXQ) {
 		st.rx_drops++;
 		return;
 	}
-	slot = rxq_head % DSMENV_RXQ;
-	memcpy(rxq[slot], frame, n);
-	rxq_len[slot] = (uint16_t)n;
-	rxq_snoop[slot] = snoop;
+	q = &rxq[rxq_head % DSMENV_RXQ];
+	q->h = *h;
+	q->snoop = snoop;
+	memcpy(q->payload, payload, h->len);
 	__asm__ volatile("" ::: "memory");
 	rxq_head++;
 	st.rx_queued++;
 }
 
-void dsmenv_rx(const uint8_t *frame, size_t n)
+void dsmenv_rx(const struct frame_hdr *h, const uint8_t *payload)
 {
-	rxq_put(frame, n, 0);
+	rxq_put(h, payload, 0);
 }
 
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type)
+void dsmenv_rx_snoop(const struct frame_hdr *h, const uint8_t *payload)
 {
-	if (node.ps.active && (type == DSM_MSG_PAGE_DATA || dsm_ps_asks_manager(type)))
-		rxq_put(frame, n, 1);
+	if (node.ps.active && (h->type == DSM_MSG_PAGE_DATA || dsm_ps_asks_manager(h->type)))
+		rxq_put(h, payload, 1);
 }
 
 int dsmenv_pending(void)
@@ -324,11 +328,11 @@ void dsmenv_poll(void)
 		return;
 	in_core = 1;
 	for (uint32_t i = 0; i < DSMENV_RXQ && rxq_tail != rxq_head; i++) {
-		uint32_t slot = rxq_tail % DSMENV_RXQ;
-		if (rxq_snoop[slot])
-			dsm_ps_snoop(&node, rxq[slot], rxq_len[slot]);
+		const struct rxq_slot *q = &rxq[rxq_tail % DSMENV_RXQ];
+		if (q->snoop)
+			dsm_ps_snoop(&node, &q->h, q->payload);
 		else
-			dsm_frame_in(&node, rxq[slot], rxq_len[slot]);
+			dsm_msg_in(&node, &q->h, q->payload);
 		__asm__ volatile("" ::: "memory");
 		rxq_tail++;
 	}
@@ -390,9 +394,11 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 		if (time_ticks - start > DSMENV_WAIT_TICKS)
 			txbody_unwind(DSMENV_ETIMEOUT);
 		woken = 0;
+		fault_waiting = 1;
 		sti();
 		(void)wait_until(fault_woken, 0, 1);
 		cli();
+		fault_waiting = 0;
 	}
 }
 
@@ -435,7 +441,7 @@ struct dsm_node *dsmenv_node(void)
 
 int dsmenv_busy(void)
 {
-	return in_core || held;
+	return in_core || held || fault_waiting;
 }
 
 void dsmenv_hold(int on_hold)

@@ -10,7 +10,8 @@
  *   thread, and at the end of an interrupt that cut into a transaction body
  *   while the core was idle (kernel/txbody.c, txbody_irq_exit), so that a
  *   commit that aborts the body is seen at once. dsmenv_busy() says the core
- *   is running right now.
+ *   is running right now, or that the fault path is waiting for a page (it
+ *   runs the core itself: a page's reply is taken in that one place).
  * - Transactions are run by kernel/txrun.c (heap-resident) on dsmenv_node();
  *   their bodies' restart point is kernel/txbody.c (node-local).
  * - Node-local, with trap.c's page-fault handler (dsmenv_fault), registered
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dsm/frame.h"
 #include "kernel/cmdline.h"
 #include "kernel/param.h"
 
@@ -47,10 +49,12 @@ struct dsm_node;
 
 void dsmenv_init(const struct cmdline *c);
 int dsmenv_on(void);
-void dsmenv_rx(const uint8_t *frame, size_t n);
-/* A checked frame for another node, of frame type `type`: a PageServer
- * queues the pages going by (PageData), nothing else. */
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type);
+/* A protocol frame for us that net.c decoded and checked (frame_decode,
+ * FRAME_OK): queued for the core, which gets the header and the payload. */
+void dsmenv_rx(const struct frame_hdr *h, const uint8_t *payload);
+/* A checked frame for another node (FRAME_REJ_NODE): a PageServer queues the
+ * pages going by (PageData) and the asks for the manager, nothing else. */
+void dsmenv_rx_snoop(const struct frame_hdr *h, const uint8_t *payload);
 int dsmenv_pending(void);               /* call with interrupts off */
 void dsmenv_poll(void);
 int dsmenv_fault(uint32_t err, uint32_t va);   /* 1: handled, retry; 0: not ours */

@@ -17,11 +17,9 @@
 #include "kernel/objheap.h"
 #include "kernel/param.h"
 #include "kernel/time.h"
-#include "kernel/wait.h"
 #include "kernel/txrun.h"
+#include "kernel/wait.h"
 
-#define HEAPHDR_JOIN_WAIT_US 5000000u   /* a slave waits this long for its join */
-#define HEAPHDR_RESTORE_WAIT_US 15000000u /* a master waits for a PageServer's image */
 
 struct hdr_arg {
 	struct heap_header h;

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "dsm/param.h"
 #include "kernel/memlayout.h"
 
 #define HEAP_PAGE_VA(p)       (HEAP_VBASE + (uint32_t)(p) * PGSIZE)
@@ -54,7 +55,8 @@ _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 #define HEAP_PG_DATA          128u
 #define HEAP_PG_MM            64512u   /* the object heap's first page: the top 4 MB */
 #define HEAP_MM_PAGES         1024u    /* ... and its size */
-#define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
+#define HEAP_NODES_MAX        16u   /* per-node pages above: one per node id */
+_Static_assert(HEAP_NODES_MAX == DSM_NODES_MAX, "a per-node page for every node id");
 
 /* heaphdr.c: boot roles. The master writes the header; a slave waits (a
  * bounded time) until it joined, then reads and checks it. Prints one

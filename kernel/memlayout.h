@@ -9,15 +9,17 @@
  *   0x00001000  low memory        BIOS data, loader's multiboot info, VGA
  *                                 text buffer at 0xB8000 (identity-mapped)
  *   0x00100000  KERNEL_BASE       the kernel image (linker.ld), two parts:
- *                 node-local part  boot, trap entry, page-fault path, timers,
- *                                  console raw output, RTL8139, dsm/ codec:
+ *                 node-local part  boot, traps, paging, the page-fault path,
+ *                                  timers, console, drivers, the protocol
+ *                                  core (mk/kernel.mk LOCAL_SRCS):
  *                                  __local_start .. __local_end
- *                 heap part        shell and other services, moved into the
- *                                  distributed heap by a later issue:
+ *                 heap part        the rest of the kernel (shell, scheduler,
+ *                                  object heap services, the heap's boot),
+ *                                  loaded with the image on every node:
  *                                  __heappart_start .. __heappart_end
  *   __kernel_end  local frames     free RAM from the Multiboot memory map,
  *                                  handed out by kalloc (page tables, NIC
- *                                  buffers, later cached heap pages)
+ *                                  buffers, the frames of heap pages held)
  *   ...           up to the top of local RAM, at most KMEM_LOCAL_MAX
  *
  *   0x80000000  HEAP_VBASE        the distributed heap: 1 GiB, reserved on

@@ -16,12 +16,9 @@
 
 #include <stdint.h>
 
+#include "kernel/param.h"
 #include "mm/mm.h"
 
-#define OBJHEAP_GC_TICKS     100u  /* GC task period: 1 s at PIT_HZ 100 */
-#define OBJHEAP_GC_BUDGET    64u   /* candidates one GC transaction examines */
-#define OBJHEAP_FSMON_AUTO   20u   /* aborts on one page before the task separates its objects */
-#define OBJHEAP_FSMON_MOVES  4u    /* objects one monitor transaction moves */
 
 /* The element: two reference cells, a value and a spare word. */
 enum { OBJ_E_NEXT = 0, OBJ_E_PEER = 12, OBJ_E_VALUE = 24, OBJ_E_TOKEN = 28, OBJ_E_SIZE = 32 };

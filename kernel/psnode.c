@@ -18,8 +18,8 @@
  * disk I/O blocks that thread, never an interrupt. Nothing is formatted over
  * data that is not a blank disk. Heap part.
  */
-#include "dsm/dsm.h"
 #include "drivers/ata.h"
+#include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/psnode.h"

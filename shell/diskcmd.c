@@ -25,10 +25,10 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/psnode.h"
-#include "shell/cmds.h"
-#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 #define DISKTEST_MB_MAX    4096u   /* largest test */
 #define DISKTEST_CHUNK_PAGES 32u   /* 128 KB per request: one PIIX command */

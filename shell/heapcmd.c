@@ -13,9 +13,9 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/txrun.h"
 #include "shell/cmds.h"
 #include "shell/shell.h"
-#include "kernel/txrun.h"
 
 #define PEEK_MAX 256u   /* bytes one peek may read */
 

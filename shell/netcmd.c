@@ -13,8 +13,8 @@
  * size (dsm/proto.h); the round trip ends when the whole train is in. The
  * heap benchmark sets page fetches beside it.
  */
-#include "dsm/proto.h"
 #include "drivers/rtl8139.h"
+#include "dsm/proto.h"
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/param.h"

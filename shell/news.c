@@ -52,7 +52,7 @@ static void fence_report(void)
 			     "(node %u) for %u s: no commits on this side until it is back (it may "
 			     "take over on its side); waiting (gone for good: `forgetps` on the "
 			     "manager)", n->manager, n->ps_node, DSM_PS_SILENT_TICKS / PIT_HZ);
-	else if (!n->mgr_fenced)      /* (else the manager itself fell silent: manager_report) */
+	else if (!n->beacon_fenced)      /* (else the manager itself fell silent: manager_report) */
 		shell_notice("heap: the manager (node %u) grants the commit token again: commits "
 			     "go on", n->manager);
 }

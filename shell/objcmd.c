@@ -21,13 +21,13 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
-#include "shell/cmds.h"
-#include "shell/shell.h"
-#include "shell/steps.h"
 #include "kernel/time.h"
 #include "kernel/txbody.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define OBJ_RUN_MAX     100000u  /* transactions in one command */
 #define OBJ_WALK_MAX    256u     /* elements one list walk visits */

@@ -11,15 +11,14 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "kernel/psnode.h"
 #include "kernel/param.h"
+#include "kernel/psnode.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
 #include "pageserver/image.h"
 #include "shell/cmds.h"
 #include "shell/shell.h"
 
-#define PSCMD_WAIT_US 60000000u   /* a checkpoint must be on disk within a minute */
 
 static const char *const ps_status_name[DSM_PS_NSTATUS] = {
 	"ok", "a modified page nobody served", "the disk failed", "no commit token",

@@ -13,17 +13,17 @@
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/net.h"
 #include "kernel/objheap.h"
+#include "kernel/param.h"
 #include "kernel/psnode.h"
 #include "kernel/sched.h"
-#include "kernel/net.h"
-#include "kernel/param.h"
-#include "shell/cmds.h"
-#include "shell/shell.h"
 #include "kernel/time.h"
 #include "kernel/vm.h"
 #include "kernel/wait.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 struct cmd {
 	const char *name;

@@ -6,10 +6,10 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "shell/shell.h"
-#include "shell/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define STEPS_MAX 10000000u     /* steps of one run at most, whatever its count */
 

@@ -25,12 +25,13 @@
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
-#include "shell/cmds.h"
-#include "shell/shell.h"
-#include "shell/steps.h"
+#include "kernel/param.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define BANK_MAGIC        0x4B4E4142u  /* "BANK" */
 #define BANK_BALANCE_MAX  1000000000u
@@ -334,8 +335,6 @@ int workcmd_txprint(int argc, char **argv)
 	return steps_report(&s);
 }
 
-#define FILL_TXN_PAGES 16u      /* pages one fill transaction writes (< DSM_WSET_MAX) */
-#define SUM_TXN_PAGES  64u      /* pages one sum transaction reads (< DSM_RSET_MAX) */
 
 struct bulk_arg {
 	uint32_t first, count, value;   /* this transaction's pages */

@@ -443,10 +443,7 @@ static void run_deliver(struct sim *s)
 		if (sn->up && !s->cut[f->src][f->dst]) {
 			digest_mix(s, sim_hash(f->data, f->len) ^ ((uint64_t)f->dst << 48));
 			s->st.frames_delivered++;
-			if (f->snoop)
-				dsm_ps_snoop(sn->dsm, f->data, f->len);
-			else
-				dsm_frame_in(sn->dsm, f->data, f->len);
+			dsm_frame_in(sn->dsm, f->data, f->len);  /* snooped too (8.8) */
 			check_event(s, sn);
 		}
 		s->delivering = NULL;
