@@ -193,7 +193,7 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 	panic("dsm: assert %s at %s:%d", expr, file, line);
 }
 
-/* The PageServer's disk side (kernel/psnode.c, heap part) is reached only
+/* The PageServer's disk side (kernel/psnode.c, heap-resident) is reached only
  * through this one root, set by dsmenv_set_disk: no other pointer from this
  * node-local file into heap-resident code. Unset: every call fails. */
 static const struct dsmenv_disk *disk;

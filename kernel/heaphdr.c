@@ -8,7 +8,7 @@
  * checks magic, layout version and size. A node whose join takes longer
  * than HEAPHDR_JOIN_WAIT_US becomes ready anyway and keeps joining in the
  * background: heap commands say "not joined" until it has.
- * Heap part: touches the heap only inside transactions.
+ * Heap-resident: touches the heap only inside transactions.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"

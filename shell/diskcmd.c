@@ -1,6 +1,6 @@
 /*
  * diskcmd.c: the shell's disk commands (docs/CONTRACT.md style: lines, then
- * `ok` or `error: <reason>`). Heap part: built only on drivers/ata.h, the
+ * `ok` or `error: <reason>`). Heap-resident: built only on drivers/ata.h, the
  * shell and the clock; it owns the test buffer and nothing else.
  *
  *   disk               the drive's identity and the driver's counters

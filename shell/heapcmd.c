@@ -6,7 +6,7 @@
  *   heap                pages present/owned/replicated, faults, fetch latency
  * Numbers are decimal or 0x-hex. The bodies only touch the heap and their
  * argument (kernel/dsmenv.h): output waits until the transaction committed.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"

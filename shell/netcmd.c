@@ -1,6 +1,6 @@
 /*
  * netcmd.c: the shell's network commands, `ping` and `bench tx`
- * (docs/CONTRACT.md). Heap part: built only on net.h.
+ * (docs/CONTRACT.md). Heap-resident: built only on net.h.
  *
  * ping: one PING at a time; each waits up to PING_TIMEOUT_TICKS for a PONG
  * that echoes its payload exactly (payload bytes 0..3 carry a token that

@@ -14,7 +14,7 @@
  * A <ref> is a heap address (0x...) or a name in the root directory.
  * Rules: bodies change only the heap and their arg (printing is held until
  * commit); a run stops at its first error and says how far it got.
- * Heap part. Must not touch heap pages outside the object heap.
+ * Heap-resident. Must not touch heap pages outside the object heap.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"

@@ -6,7 +6,7 @@
  *   pageserver   on the PageServer: its image, checkpoints and serving counters
  *   pageserver die <sectors>   test only: the next checkpoint stops the node
  *                dead after that many sectors (a PageServer killed mid-write)
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"

@@ -1,7 +1,7 @@
 /*
  * steps.c: runs of transactions (see steps.h). Owns nothing but the run in
  * hand; counts come from txrun_stats() and the core's abort counter.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"

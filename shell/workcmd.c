@@ -19,7 +19,7 @@
  *                                    undo per aborted attempt)
  * A run that meets an error (a page nobody serves, no token) stops there
  * and says how far it got: never a hang, never a silent partial result.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
