@@ -73,4 +73,4 @@ run-kernel: $(KERNEL_ELF)
 	  -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	  -device rtl8139,netdev=n0 -netdev user,id=n0,restrict=on
 
--include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))
+-include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c dsm/*.c txn/*.c mm/*.c gc/*.c pageserver/*.c))
