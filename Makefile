@@ -2,6 +2,7 @@
 #   mk/kernel.mk      boot/, kernel/, drivers/, shell/: build/plurix.elf, build/plurix.iso
 #   mk/core.mk        dsm/, txn/ (portable core): simulator, core-check
 #   mk/mm.mk          mm/ (the object heap's portable core): mm-check
+#   mk/gc.mk          gc/ (the garbage collector's portable core): gc-check
 #   mk/pageserver.mk  pageserver/ (the checkpoint image): ps-check, psimage
 #   mk/tools.mk       tools/: host tools (hub, inject), make run, make bench
 #   mk/tests.mk       tests/: unit tests, the `make test` aggregator

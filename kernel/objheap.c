@@ -14,7 +14,7 @@
  * GC task (kernel/sched.c, every OBJHEAP_GC_TICKS): one transaction that
  * first reads this node's candidate head and inbox (its own system page and
  * the GC page, both usually replicated locally): nothing there, nothing
- * written. Otherwise mm_gc on OBJHEAP_GC_BUDGET candidates. Then, if one
+ * written. Otherwise gc_run on OBJHEAP_GC_BUDGET candidates. Then, if one
  * page saw OBJHEAP_FSMON_AUTO aborts, it moves that page's objects apart.
  *
  * Abort hook: objheap_txn_ended (txrun.c, outside the body) hands the page
@@ -77,7 +77,7 @@ static uint32_t aborts_seen;            /* txn.n_aborts at the last hook */
 static struct {
 	int valid;
 	uint32_t attempt;                       /* txrun_stats()->attempts when made */
-	struct mm_gc_result res;
+	struct gc_result res;
 	uint32_t moved, skipped;
 	int err;
 } pending;
@@ -197,12 +197,12 @@ const struct objheap_stats *objheap_stats(void)
 	return &st;
 }
 
-int objheap_gc_once(uint32_t budget, struct mm_gc_result *res)
+int objheap_gc_once(uint32_t budget, struct gc_result *res)
 {
-	*res = (struct mm_gc_result){ 0 };
-	if (!mm_gc_pending(&mm))
+	*res = (struct gc_result){ 0 };
+	if (!gc_pending(&mm))
 		return MM_ENOENT;
-	return mm_gc(&mm, budget, res);
+	return gc_run(&mm, budget, res);
 }
 
 /* Like mm_fsmon_relocate, but at most OBJHEAP_FSMON_MOVES objects a

@@ -5,7 +5,7 @@
  *
  * Interface rules:
  * - objheap_mm() is NULL on a node without the object heap (no heap, the
- *   PageServer). Every mm_* call on it runs inside a txrun() body.
+ *   PageServer). Every mm_* and gc_* call on it runs inside a txrun() body.
  * - The types below are created once, with the format, and never move or
  *   go (pinned read-only descriptors): their addresses may be cached.
  * - objheap_txn_ended() runs outside any body (txrun's attempt_end) and
@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "gc/gc.h"
 #include "kernel/param.h"
 #include "mm/mm.h"
 
@@ -46,7 +47,7 @@ struct objheap_stats {
 };
 const struct objheap_stats *objheap_stats(void);
 /* One GC round in the caller's body; budget candidates. */
-int objheap_gc_once(uint32_t budget, struct mm_gc_result *res);
+int objheap_gc_once(uint32_t budget, struct gc_result *res);
 /* In a body: if a page has >= min aborts, relocate its objects apart. */
 int objheap_fsmon_step(uint32_t min, uint32_t *moved);
 

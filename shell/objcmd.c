@@ -43,7 +43,7 @@ struct op {
 	uint32_t a, b, v, n, k, where;
 	uint32_t obj, obj2, out[4];
 	struct objheap_types t;
-	struct mm_gc_result gc;
+	struct gc_result gc;
 	uint64_t cycles;
 	int r;
 	const char *what;               /* what failed, for the error line */
@@ -227,7 +227,7 @@ static void gc_body(void *a)
 
 int objcmd_gc(int argc, char **argv)
 {
-	struct mm_gc_result sum = { 0 };
+	struct gc_result sum = { 0 };
 	uint32_t i;
 
 	(void)argv;
