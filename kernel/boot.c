@@ -88,6 +88,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	trap_exit_register(txbody_irq_exit);
 	sti();
 	if (rest->magic != KERNEL_PART_MAGIC)
-		boot_fail("this image holds no heap-resident kernel to run");
+		boot_fail("this image holds only the node-local part, and no kernel to run "
+			  "(boot build/plurix.elf)");
 	rest->entry();
 }

@@ -31,6 +31,7 @@ KERNEL_ASM  := $(wildcard boot/*.asm)
 KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \
                $(patsubst %.c,$(KOBJDIR)/%.o,$(KERNEL_C))
 KERNEL_ELF  := $(BUILD)/plurix.elf
+NODE_ELF    := $(BUILD)/plurix-node.elf
 KERNEL_ISO  := $(BUILD)/plurix.iso
 
 # The node-local part: always present, never invalidated. Boot, traps and
@@ -48,7 +49,7 @@ LOCAL_OBJS := $(addprefix $(KOBJDIR)/,$(addsuffix .o,$(basename $(LOCAL_SRCS))))
 LOCAL_O    := $(KOBJDIR)/local.o
 HEAPPART_OBJS = $(filter-out $(LOCAL_OBJS),$(KERNEL_OBJS))
 
-all: $(KERNEL_ELF) $(KERNEL_ISO) local-check
+all: $(KERNEL_ELF) $(NODE_ELF) $(KERNEL_ISO) local-check
 kernel: $(KERNEL_ELF)
 iso: $(KERNEL_ISO)
 
@@ -67,6 +68,15 @@ $(LOCAL_O): $(LOCAL_OBJS)
 $(KERNEL_ELF): $(LOCAL_O) $$(HEAPPART_OBJS) linker.ld
 	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
 		-T linker.ld -o $@ $(LOCAL_O) $(HEAPPART_OBJS) $(KLIBGCC)
+	@mk/image-size $@
+
+# The node image: the node-local part alone, same layout, an empty heap part
+# (its descriptor's magic is 0, so its boot says there is no kernel to run).
+# Each image's loaded size is printed when it is linked.
+$(NODE_ELF): $(LOCAL_O) linker.ld
+	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T linker.ld -o $@ $(LOCAL_O) $(KLIBGCC)
+	@mk/image-size $@
 
 local-check: $(LOCAL_O) $$(HEAPPART_OBJS)
 	@mk/local-check mk/local-roots $(LOCAL_O) $(LOCAL_OBJS) -- $(HEAPPART_OBJS)
