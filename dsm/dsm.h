@@ -30,7 +30,8 @@ enum dsm_result {
 	DSM_EABORTED = -10,    /* the transaction was aborted: begin again */
 	DSM_EUNAVAIL = -11,    /* nobody served the page in time (owner gone) */
 	DSM_EINVAL = -12,      /* page out of range, or no running transaction */
-	DSM_ETOOBIG = -13      /* access or write set full */
+	DSM_ETOOBIG = -13,     /* access or write set full */
+	DSM_EROFS = -14        /* a write to the sealed code area (proto.h 12) */
 };
 
 enum dsm_pstate { DSM_ABSENT = 0, DSM_REPLICA = 1, DSM_OWNED = 2 };
@@ -230,6 +231,7 @@ struct dsm_stats {
 	uint32_t page_reqs, pages_served, pages_installed, pages_rejected;
 	uint32_t stale_replies, fetch_timeouts, commits_applied, recoveries;
 	uint32_t dup_frames, evictions;
+	uint32_t code_fetches, code_timeouts; /* code pages fetched (12.2), fetches asked again */
 };
 
 enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
@@ -253,6 +255,7 @@ struct dsm_node {
 	uint64_t next_retry;                /* of Join/RecoverReq */
 	uint32_t seq;                       /* frame sequence number */
 	uint32_t evict_next;                /* dsm_page_evict's clock hand */
+	uint32_t code_first, code_end;      /* the sealed code area (proto.h 12); empty at boot */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;
@@ -302,6 +305,11 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
 /* The environment, short of memory for a page other than `keep`: drop one
  * replica nobody needs now (it is fetched again when used). False if none. */
 bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
+/* proto.h 12: pages [first, first + count) are the code area, complete:
+ * read-only from now on, faulted in or out of transactions, never dropped.
+ * dsm_fault on one works with no transaction running. */
+void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count);
+bool dsm_code_page(const struct dsm_node *n, uint32_t page);
 
 /* The environment hands a PageServer every frame it saw that was not for
  * it (the segment is a hub), decoded and checked by frame_decode (verdict

@@ -290,6 +290,27 @@
  *        later epoch than its own, it does the same; and so does a joining P
  *        that a manager of an older epoch than it saw answers (that later
  *        epoch was P's: its nodes need it, and the old manager waits for it).
+ *
+ * 12. The code area: pages that hold code (dsm/page.c)
+ *   12.1 A range of pages is written once, by ordinary commits (the master
+ *        installs the kernel's code and read-only data there, its descriptor
+ *        last), and is read-only from then on. A node that knows the range is
+ *        complete seals it (dsm_code_seal): the master after its install, any
+ *        other node once it read the descriptor in a transaction.
+ *   12.2 On a sealed page a node takes a fault in or out of a transaction:
+ *        present, it is mapped read-only and not put in the access set (so it
+ *        never aborts a transaction and never costs a fault per transaction);
+ *        absent, it is fetched as in 1 (from its owner, a replica holder's
+ *        PageServer, or the PageServer for an orphan) and the fault waits; a
+ *        write is refused (DSM_EROFS). A fetch of a code page that times out
+ *        does not fail a transaction: it is asked again (the loss is said to
+ *        the manager as in 10.1, and counted).
+ *   12.3 A sealed page is never dropped: not by a commit (none writes it), a
+ *        recovery, a reset or an eviction, and a copy arriving for it (a
+ *        late answer, a PageServer's reload) does not replace the one held.
+ *        Why it is safe: nobody writes the range after it was sealed, so every
+ *        copy of it is the same; checkpoints hold it like any page, so a heap
+ *        restored from one brings its code back.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H
