@@ -310,6 +310,10 @@ bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
  * dsm_fault on one works with no transaction running. */
 void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count);
 bool dsm_code_page(const struct dsm_node *n, uint32_t page);
+/* The range was sealed too early (its descriptor is not there yet): no code
+ * area any more, and the replicas of its pages go (a commit may have written
+ * them meanwhile), so the next look fetches them afresh. */
+void dsm_code_unseal(struct dsm_node *n);
 
 /* The environment hands a PageServer every frame it saw that was not for
  * it (the segment is a hub), decoded and checked by frame_decode (verdict

@@ -48,6 +48,15 @@ void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count)
 	n->code_end = first + count;
 }
 
+void dsm_code_unseal(struct dsm_node *n)
+{
+	uint32_t first = n->code_first, end = n->code_end;
+	n->code_end = n->code_first;
+	for (uint32_t p = first; p < end; p++)
+		if (n->page[p].state == DSM_REPLICA && !n->page[p].access)
+			dsm_page_drop(n, p);
+}
+
 bool dsm_code_page(const struct dsm_node *n, uint32_t page)
 {
 	return page >= n->code_first && page < n->code_end;

@@ -296,7 +296,9 @@
  *        installs the kernel's code and read-only data there, its descriptor
  *        last), and is read-only from then on. A node that knows the range is
  *        complete seals it (dsm_code_seal): the master after its install, any
- *        other node once it read the descriptor in a transaction.
+ *        other node to read the descriptor (12.2), keeping the seal if the
+ *        descriptor is there and unsealing (its replicas of the range go, as
+ *        a commit may have written them meanwhile) to look again if not.
  *   12.2 On a sealed page a node takes a fault in or out of a transaction:
  *        present, it is mapped read-only and not put in the access set (so it
  *        never aborts a transaction and never costs a fault per transaction);

@@ -3,9 +3,10 @@
  * part (each step may use only what came before it), the node's identity
  * from the command line (kernel_cmdline), and the wiring of the machine to
  * the port: it registers the page-fault handler and the after-interrupt hook
- * with trap.c. Then it enters the heap-resident kernel through the
- * descriptor at the start of the heap part (kernel/part.h). A boot error
- * prints one `error: boot: ...` line (docs/CONTRACT.md) and halts.
+ * with trap.c. A PageServer loads its disk's image first (kernel/psnode.c).
+ * Then kcode_boot (kernel/kcode.c) installs the heap-resident kernel in the
+ * heap's code area or finds it there, and enters it. A boot error prints one
+ * `error: boot: ...` line (docs/CONTRACT.md) and halts.
  */
 #include "drivers/ata.h"
 #include "drivers/pci.h"
@@ -19,7 +20,8 @@
 #include "kernel/multiboot.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
-#include "kernel/part.h"
+#include "kernel/kcode.h"
+#include "kernel/psnode.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/txbody.h"
@@ -66,8 +68,6 @@ static void boot_memory(const struct multiboot_info *mbi)
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	const struct multiboot_info *mbi = (const struct multiboot_info *)mbi_pa;
-	/* linker.ld: the heap part begins with its descriptor */
-	const struct kernel_part *rest = (const struct kernel_part *)__heappart_start;
 
 	console_init();
 	kprintf("\n");         /* the firmware leaves its cursor mid-line */
@@ -87,8 +87,13 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	trap_pf_register(dsmenv_fault);
 	trap_exit_register(txbody_irq_exit);
 	sti();
-	if (rest->magic != KERNEL_PART_MAGIC)
-		boot_fail("this image holds only the node-local part, and no kernel to run "
-			  "(boot build/plurix.elf)");
-	rest->entry();
+	if (kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER && dsmenv_on()) {
+		net_snoop(1);           /* pages going by the PageServer are kept */
+		dsmenv_hold(1);         /* nobody hears from us before the image is in */
+		psnode_boot(dsmenv_node(), kernel_cmdline.cluster);
+		dsmenv_hold(0);
+	}
+	if (!dsmenv_on())
+		boot_fail("no heap on this node, and the kernel lives in the heap");
+	kcode_boot();
 }

@@ -37,6 +37,7 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
+#include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
@@ -368,6 +369,52 @@ static int fault_woken(void *arg)
 	return woken;
 }
 
+/* Wait, interrupts on, for the core to wake us (a page came) or one tick:
+ * the fault path's one wait, in which it runs the core itself. */
+static void fault_wait(void)
+{
+	woken = 0;
+	fault_waiting = 1;
+	sti();
+	(void)wait_until(fault_woken, 0, 1);
+	cli();
+	fault_waiting = 0;
+}
+
+/* A fault on the sealed code area (dsm/proto.h 12), in or out of a body:
+ * wait for the page as long as it takes (a fetch that times out is asked
+ * again, and said), check it (kcode_page_in), retry the instruction. */
+static int code_fault(uint32_t page, uint32_t va, int write)
+{
+	uint32_t timeouts = node.stats.code_timeouts;
+	uint64_t t0 = 0;
+
+	if (in_core || fault_waiting)
+		panic("dsm: code page %u (0x%08x) faulted inside the fault path: node-local code "
+		      "must not run heap-resident code", page, va);
+	for (;;) {
+		int r = core_fault(page, write);
+		if (r == DSM_OK) {
+			kcode_page_in(page, frame_or_zero(page),
+				      t0 ? (uint32_t)time_tsc_to_us(rdtsc() - t0) : 0, t0 != 0);
+			return 1;
+		}
+		if (r == DSM_EROFS && txbody_active())
+			txbody_unwind(r);
+		if (r != DSM_EWAIT)
+			panic("dsm: write to the read-only code area at 0x%08x outside a "
+			      "transaction", va);
+		if (!t0)
+			t0 = rdtsc();
+		if (node.stats.code_timeouts != timeouts) {
+			timeouts = node.stats.code_timeouts;
+			kprintf("dsm: code page %u: no answer in %u s; asking again\n", page,
+				DSM_FETCH_TIMEOUT_TICKS / PIT_HZ);
+		}
+		fault_wait();
+	}
+}
+
 /* Trap context, interrupts off. Waits for a fetch with interrupts on: one
  * tick at most between asks, or until the core wakes us (the page came). */
 int dsmenv_fault(uint32_t err, uint32_t va)
@@ -375,7 +422,11 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 	uint32_t page = (va - HEAP_VBASE) / PGSIZE, start = time_ticks;
 	uint64_t t0 = 0;
 
-	if (!on || !txbody_active() || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
+	if (!on || va < HEAP_VBASE || va > HEAP_VLAST)
+		return 0;
+	if (dsm_code_page(&node, page))
+		return code_fault(page, va, err & 2u);
+	if (!txbody_active() || in_core)
 		return 0;
 	st.faults++;
 	for (;;) {
@@ -393,12 +444,7 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 		}
 		if (time_ticks - start > DSMENV_WAIT_TICKS)
 			txbody_unwind(DSMENV_ETIMEOUT);
-		woken = 0;
-		fault_waiting = 1;
-		sti();
-		(void)wait_until(fault_woken, 0, 1);
-		cli();
-		fault_waiting = 0;
+		fault_wait();
 	}
 }
 
@@ -407,6 +453,7 @@ const char *dsmenv_strerror(int err)
 	switch (err) {
 	case DSM_EUNAVAIL:    return "page unavailable (its owner did not answer)";
 	case DSM_EINVAL:      return "not a heap page";
+	case DSM_EROFS:       return "the code area is read-only";
 	case DSM_ETOOBIG:
 	case TXN_ETOOBIG:     return "transaction touches too many pages";
 	case TXN_ENOTOKEN:    return "commit token manager did not answer";

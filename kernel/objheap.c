@@ -17,8 +17,8 @@
  * written. Otherwise gc_run on OBJHEAP_GC_BUDGET candidates. Then, if one
  * page saw OBJHEAP_FSMON_AUTO aborts, it moves that page's objects apart.
  *
- * Abort hook: objheap_txn_ended (txrun.c, outside the body) hands the page
- * of the last abort to mm_fsmon_abort, which counts in struct mm only
+ * Abort hook: objheap_txn_ended (registered with txrun_on_aborted, run
+ * outside the body) hands the page of the last abort to mm_fsmon_abort, which counts in struct mm only
  * (node-local, so the count survives the abort it describes); it never
  * touches the heap.
  *
@@ -145,6 +145,7 @@ void objheap_boot(void)
 	if (!dsmenv_on() || kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER ||
 	    kernel_cmdline.node >= HEAP_NODES_MAX)
 		return;
+	txrun_on_aborted(objheap_txn_ended);
 	n = dsmenv_node();
 	if (n->ps.active || mm_init(&mm, &acc, 0, OBJ_BASE, HEAP_MM_PAGES * PGSIZE,
 				    kernel_cmdline.node, HEAP_NODES_MAX) != MM_OK)

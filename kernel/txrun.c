@@ -1,7 +1,8 @@
 /*
  * txrun.c: the transaction runner (see txrun.h). Owns the running attempt's
- * undo hooks and the runner's counters; the restart point of the body is
- * node-local (kernel/txbody.c). Talks to the protocol core through txn/txn.h
+ * undo hooks, the hook run after every aborted attempt, and the runner's
+ * counters; the restart point of the body is kernel/txbody.c. Node-local:
+ * the boot installs the kernel in the heap with it (kernel/kcode.c). Talks to the protocol core through txn/txn.h
  * and dsm/dsm.h on dsmenv_node(), and waits only in wait_until (which runs
  * the core).
  *
@@ -18,7 +19,6 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "kernel/objheap.h"
 #include "kernel/smartbuf.h"
 #include "kernel/time.h"
 #include "kernel/txbody.h"
@@ -33,6 +33,12 @@ static struct {
 } run;
 
 static struct txrun_stats st;
+static void (*aborted_hook)(void);      /* txrun_on_aborted: heap-resident */
+
+void txrun_on_aborted(void (*fn)(void))
+{
+	aborted_hook = fn;
+}
 
 int txrun_on_abort(void (*fn)(void *arg), void *arg)
 {
@@ -51,7 +57,8 @@ static void attempt_end(int committed)
 		smartbuf_commit();
 	} else {
 		smartbuf_discard();
-		objheap_txn_ended();    /* the false-sharing monitor: node-local counts */
+		if (aborted_hook)
+			aborted_hook(); /* the false-sharing monitor (kernel/objheap.c) */
 		while (run.nundo > 0) {
 			run.nundo--;
 			run.undo_fn[run.nundo](run.undo_arg[run.nundo]);

@@ -43,6 +43,9 @@ int txrun(void (*body)(void *arg), void *arg);
  * -1 if TXRUN_UNDO_MAX hooks are registered already. */
 int txrun_on_abort(void (*fn)(void *arg), void *arg);
 const struct txrun_stats *txrun_stats(void);
+/* Run fn after every attempt that aborted or failed, outside the body (one
+ * hook: the object heap's false-sharing monitor registers it at boot). */
+void txrun_on_aborted(void (*fn)(void));
 
 
 #endif

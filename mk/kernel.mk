@@ -43,10 +43,11 @@ LOCAL_SRCS := boot/entry.asm boot/trap.asm \
 	kernel/boot.c kernel/trap.c kernel/gdt.c kernel/vm.c kernel/kalloc.c \
 	kernel/time.c kernel/console.c kernel/printf.c kernel/string.c kernel/panic.c \
 	kernel/cmdline.c kernel/net.c kernel/dsmenv.c kernel/smartbuf.c \
-	kernel/txbody.c kernel/wait.c \
-	$(wildcard drivers/*.c) $(wildcard dsm/*.c) $(wildcard txn/*.c)
+	kernel/txbody.c kernel/txrun.c kernel/wait.c kernel/kcode.c kernel/psnode.c \
+	$(wildcard drivers/*.c) $(wildcard dsm/*.c) $(wildcard txn/*.c) pageserver/image.c
 LOCAL_OBJS := $(addprefix $(KOBJDIR)/,$(addsuffix .o,$(basename $(LOCAL_SRCS))))
 LOCAL_O    := $(KOBJDIR)/local.o
+BUILDID_O  := $(KOBJDIR)/buildid.o
 HEAPPART_OBJS = $(filter-out $(LOCAL_OBJS),$(KERNEL_OBJS))
 
 all: $(KERNEL_ELF) $(NODE_ELF) $(KERNEL_ISO) local-check
@@ -64,18 +65,25 @@ $(KOBJDIR)/%.o: %.asm
 $(LOCAL_O): $(LOCAL_OBJS)
 	$(call step,LD,$@)$(KLD) -m elf_i386 -r -o $@ $(LOCAL_OBJS) $(KLIBGCC)
 
+# The build id of the node-local part: a CRC of local.o, in an object of its
+# own (kernel_build_id), linked into both images' node-local part.
+$(BUILDID_O): $(LOCAL_O)
+	@printf 'const unsigned int kernel_build_id = %su;\n' \
+		"$$(cksum < $(LOCAL_O) | awk '{print $$1}')" > $(KOBJDIR)/buildid.c
+	$(call step,CC,$(KOBJDIR)/buildid.c)$(KCC) $(KCFLAGS) -c -o $@ $(KOBJDIR)/buildid.c
+
 # $$(...): expanded after every mk file appended its sources (Makefile).
-$(KERNEL_ELF): $(LOCAL_O) $$(HEAPPART_OBJS) linker.ld
+$(KERNEL_ELF): $(LOCAL_O) $(BUILDID_O) $$(HEAPPART_OBJS) linker.ld
 	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
-		-T linker.ld -o $@ $(LOCAL_O) $(HEAPPART_OBJS) $(KLIBGCC)
+		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(HEAPPART_OBJS) $(KLIBGCC)
 	@mk/image-size $@
 
-# The node image: the node-local part alone, same layout, an empty heap part
-# (its descriptor's magic is 0, so its boot says there is no kernel to run).
+# The node image: the node-local part alone, the same layout, no heap part
+# image: it runs the kernel it finds in the heap (kernel/kcode.c).
 # Each image's loaded size is printed when it is linked.
-$(NODE_ELF): $(LOCAL_O) linker.ld
+$(NODE_ELF): $(LOCAL_O) $(BUILDID_O) linker.ld
 	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
-		-T linker.ld -o $@ $(LOCAL_O) $(KLIBGCC)
+		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(KLIBGCC)
 	@mk/image-size $@
 
 local-check: $(LOCAL_O) $$(HEAPPART_OBJS)

@@ -374,8 +374,8 @@ static int bulk_range(const char *cmd, char **argv, uint32_t *first, uint32_t *c
 {
 	uint32_t top = dsmenv_heap_bytes() / PGSIZE;
 
-	if (top > HEAP_PG_MM)
-		top = HEAP_PG_MM;       /* the object heap is above the data area */
+	if (top > HEAP_PG_CODE)
+		top = HEAP_PG_CODE;     /* the code area and the object heap are above it */
 
 	if (shell_number(argv[1], top, first) < 0 || shell_number(argv[2], top, count) < 0 ||
 	    *first < HEAP_PG_DATA || *count == 0 || *first + *count > top)

@@ -9,8 +9,8 @@
 #   3. bad command line with test=1                     -> error: boot:, exit 35
 #   4. the ISO through GRUB (-cdrom)                    -> ready line
 #   5. two nodes on a loopback socket netdev: ping 1000 times, 0 lost
-#   6. build/plurix-node.elf (the node-local part alone): it boots the
-#      machine, then says it holds no kernel to run  -> error: boot:, exit 35
+#   6. build/plurix-node.elf (the node-local part alone) as a master of a new
+#      heap: it has no kernel to install            -> error: boot:, exit 35
 #
 # Usage: tests/qemu/kernel-smoke.sh [case...]   (default: all)
 # Prints "PASS <case>" / "FAIL <case>" and the closing "N passed, N failed".
@@ -162,10 +162,9 @@ case_ping() {
 }
 
 case_nodeimage() {
-	boot nodeimage -kernel "$NODE_ELF" -append 'node=1 role=slave cluster=1 test=1' \
-	    -device rtl8139,netdev=n0 -netdev user,id=n0,restrict=on &&
+	boot nodeimage -kernel "$NODE_ELF" -append 'node=0 role=master cluster=1 test=1' &&
 	wait_for nodeimage '^dsm: heap of 256 MB' &&
-	wait_for nodeimage '^error: boot: this image holds only the node-local part' &&
+	wait_for nodeimage '^error: boot: a master that creates a heap installs the kernel' &&
 	wait_exit nodeimage 35
 }
 
