@@ -137,11 +137,26 @@ static void frame_put(uint32_t page)
 	}
 }
 
+/* dsmenv_code_private: these pages' addresses map this node's own copy of
+ * the code, not the heap's frames (which the core still keeps and serves). */
+static uint32_t private_first, private_end;
+
+static int page_private(uint32_t page)
+{
+	return page >= private_first && page < private_end;
+}
+
+static void page_unmap_va(uint32_t page)
+{
+	if (!page_private(page))
+		vm_unmap(page_va(page));
+}
+
 static void env_page_map(void *ctx, uint32_t page)
 {
 	(void)ctx;
 	ASSERT(page < DSMENV_HEAP_PAGES);
-	vm_unmap(page_va(page));
+	page_unmap_va(page);
 	frame_put(page);        /* zero from now on: a zeroed frame on first use */
 }
 
@@ -149,7 +164,7 @@ static void env_page_unmap(void *ctx, uint32_t page)
 {
 	(void)ctx;
 	ASSERT(page < DSMENV_HEAP_PAGES);
-	vm_unmap(page_va(page));
+	page_unmap_va(page);
 	frame_put(page);
 }
 
@@ -158,10 +173,21 @@ static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
 	uint32_t pa = (uint32_t)env_frame(page);
 
 	(void)ctx;
+	if (page_private(page))
+		return;
 	if (prot == DSM_PROT_NONE)
 		vm_unmap(page_va(page));
 	else
 		ASSERT(vm_map(page_va(page), pa, prot == DSM_PROT_WRITE ? PTE_W : 0) == 0);
+}
+
+void dsmenv_code_private(uint32_t first, uint32_t npages, uint32_t pa)
+{
+	ASSERT(first + npages <= DSMENV_HEAP_PAGES);
+	for (uint32_t i = 0; i < npages; i++)
+		ASSERT(vm_map(page_va(first + i), pa + i * PGSIZE, 0) == 0);
+	private_first = first;
+	private_end = first + npages;
 }
 
 /* A zero page read without being mapped (served, staged) takes no frame. */

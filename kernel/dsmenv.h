@@ -72,6 +72,11 @@ struct dsmenv_disk {
 	int (*read)(uint32_t page, uint8_t *buf, uint64_t *v);
 };
 void dsmenv_set_disk(const struct dsmenv_disk *d);
+/* A PageServer runs the kernel from its own image: heap pages [first,
+ * first + npages) are mapped read-only to the frames at pa, for good; the
+ * core keeps its own copies of those pages (it checkpoints and serves them)
+ * but never maps them there. */
+void dsmenv_code_private(uint32_t first, uint32_t npages, uint32_t pa);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
 uint32_t dsmenv_frames_held(void);      /* local frames holding heap pages */

@@ -172,14 +172,16 @@ static int desc_look(void)
 	return 0;
 }
 
-static int desc_read(void)
+/* The descriptor, once the heap is here. A master looks once (nobody else
+ * installs in its heap); any other node waits for the master's install. */
+static int desc_read(int once)
 {
 	uint32_t start = time_ticks, said = 0;
 
 	if (wait_until(heap_ready, 0, KCODE_PROBE_TICKS) < 0)
 		return -1;
 	while (!desc_look()) {
-		if (time_ticks - start > KCODE_PROBE_TICKS)
+		if (once || time_ticks - start > KCODE_PROBE_TICKS)
 			return -1;
 		if (!said++)
 			kprintf("kcode: no kernel in the heap yet (its descriptor at 0x%08x); "
@@ -201,6 +203,22 @@ static void desc_check(void)
 	kcode_fail(why);
 }
 
+/* A PageServer runs the kernel from its own image, mapped where the code
+ * area is: it must work before any heap exists (it restores the heap), and
+ * alone. Its core still checkpoints and serves the heap's code pages. */
+static void kcode_private(void)
+{
+	if (!st.booted_full)
+		kcode_fail("a PageServer runs the kernel from its own image: boot build/plurix.elf");
+	desc_fill();
+	desc_valid = 1;
+	dsmenv_code_private(HEAP_PG_CODE + 1u, (desc.image_bytes + PGSIZE - 1u) / PGSIZE,
+			    (uint32_t)__kcode_lma);
+	memset((void *)desc.bss_va, 0, desc.bss_bytes);   /* .data: the loader's */
+	kprintf("kcode: running the kernel of this image (build %08x, %u KB), mapped at "
+		"0x%08x\n", desc.build, desc.image_bytes / 1024u, KCODE_VA);
+}
+
 /* The window: the heap-resident kernel's variables, from the code area. */
 static void window_init(void)
 {
@@ -208,11 +226,23 @@ static void window_init(void)
 	memset((void *)desc.bss_va, 0, desc.bss_bytes);
 }
 
+static void __attribute__((noreturn)) kcode_enter(void)
+{
+	st.code_pages = desc.pages;
+	st.ready_us = time_us();
+	((void (*)(void))desc.entry)();
+	kcode_fail("the heap-resident kernel returned");
+}
+
 void kcode_boot(void)
 {
 	const struct cmdline *c = &kernel_cmdline;
 
 	st.booted_full = image_present();
+	if (c->role == CMDLINE_ROLE_PAGESERVER) {
+		kcode_private();
+		kcode_enter();
+	}
 	if (c->role == CMDLINE_ROLE_MASTER && !c->image) {
 		if (!st.booted_full)
 			kcode_fail("a master that creates a heap installs the kernel from its "
@@ -220,21 +250,18 @@ void kcode_boot(void)
 		if (wait_until(heap_ready, 0, KCODE_PROBE_TICKS) < 0)
 			kcode_fail("no heap to install the kernel in");
 		kcode_install();
-	} else if (desc_read() < 0) {
+	} else if (desc_read(c->role == CMDLINE_ROLE_MASTER && st.booted_full) < 0) {
 		if (!st.booted_full || c->role != CMDLINE_ROLE_MASTER)
 			kcode_fail("the heap holds no kernel (no descriptor in its code area): "
 				   "its master must boot build/plurix.elf");
-		kprintf("kcode: the restored heap holds no kernel: installing this image's\n");
+		kprintf("kcode: no kernel in this heap yet: installing this image's\n");
 		kcode_install();
 	} else {
 		desc_valid = 1;
 		desc_check();
 	}
-	st.code_pages = desc.pages;
 	window_init();
-	st.ready_us = time_us();
-	((void (*)(void))desc.entry)();
-	kcode_fail("the heap-resident kernel returned");
+	kcode_enter();
 }
 
 /* --- code pages coming in ------------------------------------------------ */

@@ -35,6 +35,9 @@ int pscmd_checkpoint(int argc, char **argv);
 int pscmd_pageserver(int argc, char **argv);
 int pscmd_forgetps(int argc, char **argv);
 
+/* kernelcmd.c: the kernel in the heap */
+int kernelcmd_kernel(int argc, char **argv);
+
 /* schedcmd.c: periodic tasks and the heartbeats */
 int schedcmd_tasks(int argc, char **argv);
 int schedcmd_nodes(int argc, char **argv);
