@@ -291,6 +291,29 @@ void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched
 	st.verified++;
 }
 
+void kcode_ready(void)
+{
+	st.fetched_by_ready = st.fetched;
+}
+
+void kcode_prefetch(void)
+{
+	static uint32_t next;
+	const struct dsm_node *n = dsmenv_node();
+
+	if (!desc_valid || kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER)
+		return;
+	for (; next < desc.pages; next++) {
+		uint32_t p = HEAP_PG_CODE + 1u + next;
+		if (n->page[p].state == DSM_ABSENT) {
+			(void)*(volatile const uint8_t *)HEAP_PAGE_VA(p);       /* a code fault */
+			st.prefetched++;
+			next++;
+			return;
+		}
+	}
+}
+
 int kcode_trace(void)
 {
 	return kernel_cmdline.ktrace;

@@ -58,6 +58,8 @@ struct kcode_stats {
 	int installed;              /* 1: this node installed the code area */
 	uint32_t code_pages;        /* image pages in the heap (the descriptor's) */
 	uint32_t fetched;           /* code pages this node fetched since boot */
+	uint32_t fetched_by_ready;  /* ... of those, before its ready line */
+	uint32_t prefetched;        /* ... of those, by kcode_prefetch */
 	uint32_t verified;          /* code pages whose CRC this node checked */
 	uint32_t lat_n;             /* fetch latencies kept (us) */
 	uint32_t lat_us[64];
@@ -72,6 +74,12 @@ void kcode_boot(void) __attribute__((noreturn));
 void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched);
 int kcode_trace(void);                          /* ktrace=1 */
 const struct kcode_stats *kcode_stats(void);
+/* The heap-resident kernel is ready (its ready line): the boot's figures. */
+void kcode_ready(void);
+/* Between commands (the shell's idle loop): fetch one code page this node
+ * does not hold yet, so that soon after boot it holds the whole kernel and
+ * runs on if it is cut off from every node that could serve it. */
+void kcode_prefetch(void);
 const struct kcode_desc *kcode_desc(void);      /* NULL until read */
 uint32_t kcode_pages_here(void);                /* code pages this node holds */
 

@@ -8,6 +8,7 @@
  */
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
+#include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/part.h"
 #include "kernel/sched.h"
@@ -28,6 +29,7 @@ static void kernel_main(void)
 	heaphdr_boot();
 	sched_init();
 	kernel_ready_us = time_us();
+	kcode_ready();
 	kprintf("plurix: node %u role %s cluster %u ready in %llu us\n",
 		kernel_cmdline.node, cmdline_role_name(kernel_cmdline.role),
 		kernel_cmdline.cluster, kernel_ready_us);

@@ -81,6 +81,8 @@ int kernelcmd_kernel(int argc, char **argv)
 	kprintf("code_bytes %u\n", d ? d->image_bytes : 0u);
 	kprintf("code_pages_here %u\n", kcode_pages_here());
 	kprintf("code_pages_fetched %u\n", s->fetched);
+	kprintf("code_pages_fetched_by_ready %u\n", s->fetched_by_ready);
+	kprintf("code_pages_prefetched %u\n", s->prefetched);
 	kprintf("code_pages_verified %u\n", s->verified);
 	kprintf("code_fetch_timeouts %u\n", dsmenv_node()->stats.code_timeouts);
 	fetch_times(s);

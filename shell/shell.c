@@ -11,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
+#include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
@@ -301,6 +302,7 @@ void shell_run(void)
 		int c = console_getc();
 		if (c < 0) {
 			news_poll();            /* the heap's news, between commands */
+			kcode_prefetch();       /* the rest of the kernel, a page at a time */
 			sched_poll();           /* periodic transactions, between commands */
 			(void)wait_until(console_ready, 0, 1);  /* a key, or the next tick */
 			continue;

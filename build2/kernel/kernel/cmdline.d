@@ -1,0 +1,2 @@
+build2/kernel/kernel/cmdline.o: kernel/cmdline.c kernel/cmdline.h
+kernel/cmdline.h:

@@ -1,0 +1,10 @@
+build2/kernel/txn/txn.o: txn/txn.c dsm/impl.h dsm/dsm.h dsm/env.h \
+ dsm/frame.h dsm/param.h dsm/proto.h txn/txn.h dsm/lib.h
+dsm/impl.h:
+dsm/dsm.h:
+dsm/env.h:
+dsm/frame.h:
+dsm/param.h:
+dsm/proto.h:
+txn/txn.h:
+dsm/lib.h:
