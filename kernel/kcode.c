@@ -334,7 +334,9 @@ uint32_t kcode_pages_here(void)
 	const struct dsm_node *n = dsmenv_node();
 	uint32_t k = 0;
 
-	for (uint32_t p = HEAP_PG_CODE; p < HEAP_PG_CODE + HEAP_CODE_PAGES; p++)
+	if (!desc_valid)
+		return 0;
+	for (uint32_t p = HEAP_PG_CODE; p <= HEAP_PG_CODE + desc.pages; p++)
 		k += n->page[p].state != DSM_ABSENT;
 	return k;
 }

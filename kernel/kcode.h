@@ -81,6 +81,6 @@ void kcode_ready(void);
  * runs on if it is cut off from every node that could serve it. */
 void kcode_prefetch(void);
 const struct kcode_desc *kcode_desc(void);      /* NULL until read */
-uint32_t kcode_pages_here(void);                /* code pages this node holds */
+uint32_t kcode_pages_here(void);                /* of the descriptor and the image: held here */
 
 #endif

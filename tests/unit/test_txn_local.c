@@ -60,6 +60,15 @@ static struct dsm_node *t_boot(struct t_env *e)
 	return n;
 }
 
+/* Tick the one-node cluster until the commit is decided (a few ticks). */
+static void commit_ticks(struct dsm_node *n, struct t_env *e)
+{
+	for (int i = 0; i < 5 && txn_state(n) != TXN_COMMITTED; i++) {
+		e->now++;
+		dsm_tick(n);
+	}
+}
+
 TEST(txn_local_write_commits_at_time_1)
 {
 	struct t_env *e = calloc(1, sizeof(*e));
@@ -70,10 +79,7 @@ TEST(txn_local_write_commits_at_time_1)
 	CHECK(e->prot[2] == DSM_PROT_WRITE);
 	e->mem[2][0] = 42;
 	CHECK(txn_commit(n) == TXN_EWAIT);
-	for (int i = 0; i < 5 && txn_state(n) != TXN_COMMITTED; i++) {
-		e->now++;
-		dsm_tick(n);
-	}
+	commit_ticks(n, e);
 	CHECK(txn_state(n) == TXN_COMMITTED);
 	CHECK(n->gtime == 1 && n->mgr.time == 1);
 	CHECK(n->page[2].state == DSM_OWNED && n->page[2].version == 1);
@@ -126,10 +132,7 @@ TEST(txn_local_code_area_sealed)
 	e->mem[2][0] = 0xC3;
 	e->mem[3][0] = 0x90;
 	REQUIRE(txn_commit(n) == TXN_EWAIT);
-	for (int i = 0; i < 5 && txn_state(n) != TXN_COMMITTED; i++) {
-		e->now++;
-		dsm_tick(n);
-	}
+	commit_ticks(n, e);
 	REQUIRE(txn_state(n) == TXN_COMMITTED);
 	dsm_code_seal(n, 2, 2);
 	CHECK(dsm_code_page(n, 2) && dsm_code_page(n, 3) && !dsm_code_page(n, 1));

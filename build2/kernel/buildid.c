@@ -1,1 +1,0 @@
-const unsigned int kernel_build_id = 227068815u;

@@ -1,4 +1,0 @@
-build2/kernel/mm/reloc.o: mm/reloc.c mm/impl.h mm/mm.h mm/param.h
-mm/impl.h:
-mm/mm.h:
-mm/param.h:
