@@ -115,12 +115,23 @@ static void stat(const char *name, uint32_t v)
 	kprintf("%s %u\n", name, v);
 }
 
+/* The counters, copied at one instant (interrupts off) and then printed:
+ * printing takes a while, and a frame that came in meanwhile would be
+ * counted by some lines and not by others. */
 static int cmd_stats(int argc, char **argv)
 {
-	const struct rtl8139_stats *r = rtl8139_stats();
-	const struct frame_counters *fc = net_frame_counters();
-	const struct net_stats *n = net_stats();
+	static struct rtl8139_stats rs;
+	static struct frame_counters fcs;
+	static struct net_stats ns;
+	const struct rtl8139_stats *r = &rs;
+	const struct frame_counters *fc = &fcs;
+	const struct net_stats *n = &ns;
+	uint32_t f = irq_save();
 
+	rs = *rtl8139_stats();
+	fcs = *net_frame_counters();
+	ns = *net_stats();
+	irq_restore(f);
 	(void)argc, (void)argv;
 	stat("rx_frames", r->rx_frames);
 	stat("tx_frames", r->tx_frames);
