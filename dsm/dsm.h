@@ -61,6 +61,7 @@ struct dsm_config {
 struct dsm_parts {
 	uint8_t mask;         /* parts arrived of version v (from any server) */
 	uint64_t v, s;        /* the version, and the latest server time vouching for it */
+	uint16_t src;         /* the node that sent the last part */
 	uint8_t buf[DSM_PAGE_SIZE];
 };
 

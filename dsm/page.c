@@ -264,6 +264,7 @@ bool dsm_parts_take(struct dsm_parts *a, const struct dsm_msg *m)
 	}
 	memcpy(a->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
 	a->mask |= (uint8_t)(1u << m->part);
+	a->src = m->src;
 	return a->mask == (1u << DSM_DATA_PARTS) - 1u;
 }
 

@@ -422,7 +422,8 @@ static int code_fault(uint32_t page, uint32_t va, int write)
 		int r = core_fault(page, write);
 		if (r == DSM_OK) {
 			kcode_page_in(page, frame_or_zero(page),
-				      t0 ? (uint32_t)time_tsc_to_us(rdtsc() - t0) : 0, t0 != 0);
+				      t0 ? (uint32_t)time_tsc_to_us(rdtsc() - t0) : 0, t0 != 0,
+				      node.fetch.parts.src);
 			return 1;
 		}
 		if (r == DSM_EROFS && txbody_active())

@@ -266,7 +266,8 @@ void kcode_boot(void)
 
 /* --- code pages coming in ------------------------------------------------ */
 
-void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched)
+void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched,
+		   uint16_t from)
 {
 	uint32_t i = page - HEAP_PG_CODE;
 
@@ -278,8 +279,8 @@ void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched
 		st.lat_us[st.lat_n % NELEM(st.lat_us)] = us;
 		st.lat_n++;
 		if (kernel_cmdline.ktrace)
-			kprintf("ktrace: code page %u (0x%08x..0x%08x) fetched in %u us\n", page,
-				HEAP_PAGE_VA(page), HEAP_PAGE_VA(page) + PGSIZE - 1u, us);
+			kprintf("ktrace: code page %u (0x%08x..0x%08x) from node %u in %u us\n",
+				page, HEAP_PAGE_VA(page), HEAP_PAGE_VA(page) + PGSIZE - 1u, from, us);
 	}
 	if (!desc_valid || i == 0)
 		return;                 /* the descriptor itself: checked by its own CRC */

@@ -70,8 +70,10 @@ extern const uint32_t kernel_build_id;          /* build/kernel/buildid.c */
 
 void kcode_boot(void) __attribute__((noreturn));
 /* The fault path (kernel/dsmenv.c): a code page came in (first time: its CRC
- * is checked against the descriptor, panic if it differs) in us microseconds. */
-void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched);
+ * is checked against the descriptor, panic if it differs) in us microseconds,
+ * fetched from node `from` (or held already). */
+void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched,
+		   uint16_t from);
 int kcode_trace(void);                          /* ktrace=1 */
 const struct kcode_stats *kcode_stats(void);
 /* The heap-resident kernel is ready (its ready line): the boot's figures. */
