@@ -294,24 +294,31 @@ static int cmd_append(int argc, char **argv)
 	return r;
 }
 
-static int cmd_has_page(int argc, char **argv)
+/* The restore point's index of the image at path, read only: 0, or the exit status. */
+static int restore_index(const char *path, struct ps_index *idx, int *scan)
 {
 	static struct ps_image img;
-	struct ps_index idx = { 0 };
 	struct file_dev f;
+
+	return load(&f, &img, idx, path, O_RDONLY, NULL, scan);
+}
+
+static int cmd_has_page(int argc, char **argv)
+{
+	struct ps_index idx = { 0 };
 	uint32_t page;
-	int scan = 0, r;
+	int scan = 0, has;
 
 	if (argc != 4 || parse_u32(argv[3], 0, PS_HEAP_PAGES_MAX - 1, &page) < 0)
 		return fail("--has-page", "usage: psimage --has-page <image> <page>");
-	r = load(&f, &img, &idx, argv[2], O_RDONLY, NULL, &scan);
-	if (r == 0) {
-		int has = scan == PS_OK && page < idx.cap && idx.e[page].version != 0;
-		printf("page %u %s\n", page, has ? "present" : "absent");
-		r = has ? 0 : EXIT_FALLBACK;
+	if (restore_index(argv[2], &idx, &scan) != 0) {
+		free(idx.e);
+		return EXIT_BAD;
 	}
+	has = scan == PS_OK && page < idx.cap && idx.e[page].version != 0;
 	free(idx.e);
-	return r;
+	printf("page %u %s\n", page, has ? "present" : "absent");
+	return has ? 0 : EXIT_FALLBACK;
 }
 
 int main(int argc, char **argv)
