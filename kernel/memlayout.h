@@ -8,15 +8,17 @@
  *   0x00000000  page 0            not mapped: catches NULL dereferences
  *   0x00001000  low memory        BIOS data, loader's multiboot info, VGA
  *                                 text buffer at 0xB8000 (identity-mapped)
- *   0x00100000  KERNEL_BASE       the kernel image (linker.ld), two parts:
+ *   0x00100000  KERNEL_BASE       the kernel image (linker.ld):
  *                 node-local part  boot, traps, paging, the page-fault path,
  *                                  timers, console, drivers, the protocol
  *                                  core (mk/kernel.mk LOCAL_SRCS):
  *                                  __local_start .. __local_end
- *                 heap part        the rest of the kernel (shell, scheduler,
- *                                  object heap services, the heap's boot),
- *                                  loaded with the image on every node:
- *                                  __heappart_start .. __heappart_end
+ *                 window           the heap-resident kernel's per-node
+ *                                  variables (4 MB at a fixed place)
+ *                 heap part image  plurix.elf only: the rest of the kernel
+ *                                  as loaded, for a master to install in
+ *                                  the heap's code area (__kcode_lma);
+ *                                  it runs from 0x8F801000 (kernel/kcode.h)
  *   __kernel_end  local frames     free RAM from the Multiboot memory map,
  *                                  handed out by kalloc (page tables, NIC
  *                                  buffers, the frames of heap pages held)
