@@ -19,9 +19,11 @@
  *   panic         a broken invariant; never returns.
  *   observe       optional (NULL in the kernel for now): protocol events for
  *                 the simulator's checkers and, later, the live monitor.
- *   ps_begin/ps_save/ps_commit  a PageServer's disk (proto.h, 8): begin a
- *                 checkpoint, stage one page of it, write the staged pages
- *                 with the checkpoint's time.
+ *   ps_begin/ps_save/ps_commit/ps_read  a PageServer's disk (proto.h, 8):
+ *                 begin a checkpoint, stage one page of it, write the staged
+ *                 pages with the checkpoint's time; read a page of the image
+ *                 back. Any of them may fail (an error, a torn write when the
+ *                 node dies in ps_commit: the image stays the last good one).
  *
  * Callbacks in (dsm/dsm.h and txn/txn.h, called by the environment):
  *   dsm_frame_in(node, buf, len)     a frame arrived (interrupt or sim delivery)
@@ -83,7 +85,10 @@ struct dsm_env {
 	int (*ps_save)(void *ctx, uint32_t page, uint64_t v);
 	int (*ps_commit)(void *ctx, uint64_t t, uint32_t npages, bool full);
 	/* ... and read back page `page` of the newest good checkpoint on disk into
-	 * buf (0, *v its version; 1: not in the image, a zero page; < 0 error). */
+	 * buf (0, *v its version; 1: not in the image, a zero page; < 0 error:
+	 * buf and *v hold anything). A failed ps_commit may still have written
+	 * the checkpoint (its flush failed), so the image read back may be newer
+	 * than the last one ps_commit reported good. */
 	int (*ps_read)(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v);
 };
 

@@ -172,10 +172,15 @@
  *       (no commit since wrote it) was never written: known = 0, the zero
  *       page. A page written after M answered has known > join time.
  *   7.6 P, joined after a reset t' to the checkpoint its disk holds (JoinAck:
- *       the image time equals P's), asks as 7.5 with g = t': pages written
- *       after t'. Every other page is still the reset's: known = saved = t',
- *       an orphan read back from the disk when asked for (7.4). (Else the
- *       pages only the reset wrote would have no server at all.)
+ *       the image time is at most P's, and P's is before t'), asks as 7.5
+ *       with g = t': pages written after t'. Every other page is still the
+ *       reset's: known = saved = t', an orphan read back from the disk when
+ *       asked for (7.4). (Else the pages only the reset wrote would have no
+ *       server at all.) P's image may be newer than the one M named: M may
+ *       have missed its CkptDone, or its write failed only in the flush; but
+ *       P's disk is what P reloads at a reset (10.3), its image never goes
+ *       back, and every checkpoint after t' is newer than t', so an image
+ *       older than t' is the one the reset's pages are.
  *
  * 8. Checkpoint (dsm/ps.c, manager side in dsm/mgr.c)
  *   8.1 any -> all CkptAsk(nonce)          or P's own period (ckpt=<s>)
@@ -233,7 +238,9 @@
  *        M -> all Reset(t', image time, page, owner)  DSM_RESET_SENDS times
  *   10.3 Every node: a transaction aborts; every page goes; gtime = known[*]
  *        = t'. P instead reloads every page from the disk's newest good
- *        checkpoint at version t', all orphans (7.4). A node that misses the
+ *        checkpoint at version t', all orphans (7.4); a page the disk fails
+ *        to read stays there (saved = t'), read back when asked for, as an
+ *        image page not loaded at boot (7.4). A node that misses the
  *        Reset recovers (4): the RecoverReq of a node behind t' gets the
  *        Reset again first, then the bitmap of pages written after t'.
  *        P's next checkpoint is full; it leaves out the pages still the zero

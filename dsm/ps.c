@@ -120,8 +120,10 @@ void dsm_ps_joined(struct dsm_node *n)
 	}
 	s->join_t = n->gtime;
 	if (!same) {
-		/* 7.6: after a reset to the image we hold, its pages are ours to serve */
-		bool reset_to_ours = s->loaded && n->reset_t != 0 && s->image_t == n->reset_image_t;
+		/* 7.6: after a reset to the image we hold, its pages are ours to serve
+		 * (the one the manager named, or a newer one it did not hear of) */
+		bool reset_to_ours = s->loaded && n->reset_t != 0 &&
+				     s->image_t >= n->reset_image_t && s->image_t < n->reset_t;
 		s->zmap_since = reset_to_ours ? n->reset_t : 0;
 		s->image_t = 0;
 		s->zmap_pending = true;         /* 7.5 */
@@ -721,7 +723,9 @@ void dsm_ps_tick(struct dsm_node *n)
 /* 10.3 on the PageServer: every page not written since the reset at t becomes
  * its image's copy again, an orphan. The reset is a step of the global time
  * that wrote every page, so each copy's version is t, and the disk already
- * holds it (saved = t). */
+ * holds it (saved = t). A page the disk fails to read stays there, read back
+ * when somebody asks for it (ps_fill), as an image page not loaded at boot:
+ * we are its only server. */
 void dsm_ps_reload(struct dsm_node *n, uint64_t t)
 {
 	struct dsm_ps *s = &n->ps;
@@ -734,13 +738,11 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t)
 		if (r < 0) {
 			dsm_page_drop(n, p);
 			s->n_reload_errors++;
-			continue;
+		} else {
+			if (r > 0)
+				memset(n->scratch, 0, DSM_PAGE_SIZE);
+			dsm_page_set(n, p, t, n->scratch);
 		}
-		if (r > 0) {
-			memset(n->scratch, 0, DSM_PAGE_SIZE);
-			v = 0;
-		}
-		dsm_page_set(n, p, t, n->scratch);
 		pg->known = t;
 		s->saved[p] = t;
 		dsm_bit_put(s->orphan, p, true);

@@ -14,8 +14,9 @@
  *   - no node serves a page it should not: a served or installed page equals
  *     the truth at the requester's time, and a recovering node never serves.
  * Each bank commit also checks the sum of all accounts in the committed state.
- * With a PageServer: every checkpoint it writes is the heap at its time
- * (each page on the disk equals the truth then, pages left out are zero),
+ * With a PageServer: the disk's image is the heap at its time (each page on
+ * the disk equals the truth then, pages left out are zero) when a checkpoint
+ * is written and when a restart or a reset reads it, torn writes or not;
  * and a reset appends, for every page, a version at the reset's time whose
  * contents are the disk's (owned by nobody: the PageServer serves it).
  */
@@ -132,20 +133,28 @@ static void check_bank_sum(struct sim *s)
 		sim_fail(s, "bank: committed state has sum %lld", (long long)sum);
 }
 
-/* The PageServer wrote checkpoint t: the disk must be the heap at time t. */
-void check_ckpt(struct sim *s, struct sim_node *ps, uint64_t t)
+/* The disk's image is the heap at its time: when a checkpoint was written,
+ * and when a restart or a reset reads it (a torn checkpoint never is it). */
+void check_image(struct sim *s, const char *when)
 {
 	const struct sim_disk *d = &s->disk;
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
-		const struct truth_ver *tv = check_truth_at(s, p, t);
+		const struct truth_ver *tv = check_truth_at(s, p, d->t);
 		if (!tv->known)
 			continue;
 		uint64_t h = d->has[p] ? sim_hash(d->data[p], DSM_PAGE_SIZE) : check_zero_hash;
 		if (h != tv->hash)
-			sim_fail(s, "checkpoint %llu by node %u: page %u %s differs from the heap at "
-				 "that time (version %llu)", (unsigned long long)t, ps->id, p,
+			sim_fail(s, "%s: the image of %llu: page %u %s differs from the heap at "
+				 "that time (version %llu)", when, (unsigned long long)d->t, p,
 				 d->has[p] ? "on disk" : "(left out, zero)", (unsigned long long)tv->t);
 	}
+}
+
+/* The PageServer wrote checkpoint t: the disk must be the heap at time t. */
+void check_ckpt(struct sim *s, uint64_t t)
+{
+	const struct sim_disk *d = &s->disk;
+	check_image(s, "checkpoint");
 	for (uint32_t i = 0; i < d->nstaged; i++)
 		if (d->staged_v[i] != check_truth_at(s, d->staged[i], t)->t)
 			sim_fail(s, "checkpoint %llu: page %u staged at version %llu, truth %llu",
@@ -162,6 +171,7 @@ void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event
 	if (!s->cfg.pageserver || !s->disk.t)
 		sim_fail(s, "reset at %llu by node %u without a PageServer's image",
 			 (unsigned long long)ev->t, mgr->id);
+	check_image(s, "reset");
 	bool old = check_old_epoch(s, ev->t);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;

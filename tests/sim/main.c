@@ -45,10 +45,12 @@ static void print_stats(const struct sim_stats *st)
 	       (unsigned long long)st->frames_dup, (unsigned long long)st->frames_corrupt,
 	       (unsigned long long)st->crashes, (unsigned long long)st->partitions,
 	       (unsigned long long)st->recoveries, (unsigned long long)st->events);
-	if (st->ckpts || st->resets)
+	if (st->ckpts || st->resets || st->disk_errors || st->torn_writes)
 		printf("  pageserver: %llu checkpoints checked against the heap, %llu resets, "
-		       "%llu pages kept as they went by\n", (unsigned long long)st->ckpts,
-		       (unsigned long long)st->resets, (unsigned long long)st->snooped);
+		       "%llu pages kept as they went by, disk errors %llu, torn writes %llu\n",
+		       (unsigned long long)st->ckpts, (unsigned long long)st->resets,
+		       (unsigned long long)st->snooped, (unsigned long long)st->disk_errors,
+		       (unsigned long long)st->torn_writes);
 	if (st->splits)
 		printf("  split: the PageServer away from the manager; takeovers %llu, nodes that "
 		       "followed the new manager %llu\n", (unsigned long long)st->takeovers,
@@ -71,7 +73,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		     const struct overrides *o)
 {
 	uint64_t passed = 0, failed = 0, commits = 0, events = 0, ckpts = 0, resets = 0;
-	uint64_t splits = 0, takeovers = 0;
+	uint64_t splits = 0, takeovers = 0, disk_errors = 0, torn_writes = 0;
 	uint32_t max_retries = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct sim_cfg cfg;
@@ -86,6 +88,8 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		resets += st.resets;
 		splits += st.splits;
 		takeovers += st.takeovers;
+		disk_errors += st.disk_errors;
+		torn_writes += st.torn_writes;
 		if (st.max_retries > max_retries)
 			max_retries = st.max_retries;
 		if (bad != expect_fail) {
@@ -100,11 +104,12 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		}
 	}
 	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
-	       "max retries %u, %llu checkpoints checked, %llu resets, %llu splits, "
-	       "%llu takeovers\n",
+	       "max retries %u, %llu checkpoints checked, disk errors %llu, torn writes %llu, "
+	       "%llu resets, %llu splits, %llu takeovers\n",
 	       (unsigned long long)first, (unsigned long long)(first + count - 1),
 	       (unsigned long long)commits, (unsigned long long)events, max_retries,
-	       (unsigned long long)ckpts, (unsigned long long)resets,
+	       (unsigned long long)ckpts, (unsigned long long)disk_errors,
+	       (unsigned long long)torn_writes, (unsigned long long)resets,
 	       (unsigned long long)splits, (unsigned long long)takeovers);
 	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
 	       (unsigned long long)failed);
@@ -209,9 +214,9 @@ int main(int argc, char **argv)
 	char why[512];
 	int bad = sim_run(&cfg, &st, &digest, why, sizeof(why));
 	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, recovery "
-	       "span %u, loss %.2f, delay <= %u\n", (unsigned long long)seed, cfg.nodes,
-	       cfg.workloads, cfg.faults, cfg.part_pages, cfg.recover_span, cfg.loss,
-	       cfg.delay_max);
+	       "span %u, loss %.2f, delay <= %u, disk error chance %.2f\n",
+	       (unsigned long long)seed, cfg.nodes, cfg.workloads, cfg.faults, cfg.part_pages,
+	       cfg.recover_span, cfg.loss, cfg.delay_max, cfg.disk_err);
 	print_stats(&st);
 	printf("digest %016llx\n", (unsigned long long)digest);
 	if (bad)

@@ -8,6 +8,8 @@
 #  3. A hot spot on 16 nodes stays within the retry bound (below).
 #  4. A seed replays bit for bit: two runs print the same digest.
 #  5. Takeovers happened in the seeds' long partitions (proto.h 11).
+#  6. The PageServer's disk failed in the seeds: disk errors and torn writes
+#     (a crash inside a checkpoint's write) happened.
 # Last line: "N passed, N failed" (each seed and each check counts one).
 set -u
 sim=$1 broken=$2 seeds=$3 jobs=$4
@@ -47,6 +49,23 @@ if [ "$takeovers" -gt 0 ]; then
 	passed=$((passed + 1))
 else
 	echo "FAIL no takeover in $splits long partitions"
+	failed=$((failed + 1))
+fi
+
+# The disk faults of the seeds' fault phases (sim.c, sim_disk): errors from
+# every disk call and crashes in a checkpoint's write, or the PageServer's
+# error paths were not driven at all.
+sum_field() {
+	cat "$dir"/part*.log | sed -n "s/^seeds .*, $1 \([0-9]*\), .*/\1/p" | awk '{s+=$1} END {print s+0}'
+}
+disk_errors=$(sum_field 'disk errors')
+torn=$(sum_field 'torn writes')
+if [ "$disk_errors" -gt 0 ] && [ "$torn" -gt 0 ]; then
+	echo "PASS the PageServer's disk failed: $disk_errors disk errors, $torn torn writes" \
+		"(none became an image)"
+	passed=$((passed + 1))
+else
+	echo "FAIL the disk never failed: $disk_errors disk errors, $torn torn writes"
 	failed=$((failed + 1))
 fi
 

@@ -244,11 +244,29 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 
 /* --- the PageServer's disk (struct sim_disk) ---------------------------- */
 
+static bool faults_may_crash(const struct sim *s);
+
+/* Disk faults come in the fault phase only, as every other fault: the
+ * liveness phase measures the protocol. A call fails with chance p. */
+static bool disk_fails(struct sim *s, double p)
+{
+	return s->cfg.faults && !s->live && sim_chance(s, p);
+}
+
+static int disk_error(struct sim *s)
+{
+	s->st.disk_errors++;
+	return -1;
+}
+
 static int env_ps_begin(void *ctx, uint64_t t)
 {
 	struct sim *s = ((struct sim_node *)ctx)->sim;
 	(void)t;
 	s->disk.nstaged = 0;
+	s->disk.nlog = 0;               /* a torn checkpoint is overwritten */
+	if (disk_fails(s, s->cfg.disk_err))
+		return disk_error(s);
 	return s->disk.ckpts % 4u == 3u;    /* every fourth one full, as a disk may ask */
 }
 
@@ -258,41 +276,112 @@ static int env_ps_save(void *ctx, uint32_t page, uint64_t v)
 	struct sim_disk *d = &sn->sim->disk;
 	if (page >= SIM_PAGES || !sn->mapped[page] || d->nstaged == SIM_PAGES)
 		sim_fail(sn->sim, "pageserver stages page %u it does not hold", page);
+	if (disk_fails(sn->sim, sn->sim->cfg.disk_err / 16))  /* one of many pages */
+		return disk_error(sn->sim);
 	d->staged[d->nstaged] = page;
 	d->staged_v[d->nstaged++] = v;
 	return 0;
 }
 
-/* Write the staged pages from the PageServer's own copies (env.h: they are
- * unchanged since ps_save), then check the image is the heap at t. */
-static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
+/* The staged pages, up to `upto`, go to the log from the PageServer's own
+ * copies (env.h: they are unchanged since ps_save). */
+static void disk_write_log(struct sim_node *sn, uint32_t upto)
 {
-	struct sim_node *sn = ctx;
 	struct sim_disk *d = &sn->sim->disk;
-	if (npages != d->nstaged)
-		sim_fail(sn->sim, "pageserver commits %u pages, staged %u", npages, d->nstaged);
+	for (; d->nlog < upto; d->nlog++)
+		memcpy(d->log[d->nlog], sn->mem[d->staged[d->nlog]], DSM_PAGE_SIZE);
+}
+
+/* The commit record: the logged checkpoint is the image now (a full one
+ * is the whole image: pages it left out are zero). */
+static void disk_commit_record(struct sim_disk *d, uint64_t t, bool full)
+{
 	if (full)
 		memset(d->has, 0, sizeof(d->has));
-	for (uint32_t i = 0; i < d->nstaged; i++) {
+	for (uint32_t i = 0; i < d->nlog; i++) {
 		uint32_t p = d->staged[i];
-		memcpy(d->data[p], sn->mem[p], DSM_PAGE_SIZE);
+		memcpy(d->data[p], d->log[i], DSM_PAGE_SIZE);
 		d->v[p] = d->staged_v[i];
 		d->has[p] = true;
 	}
 	d->t = t;
 	d->ckpts++;
-	check_ckpt(sn->sim, sn, t);
-	return 0;
 }
 
+/* The PageServer dies inside its disk's write, if a crash may come now
+ * (node_call: it is gone from this instant, nothing after it happens). */
+static void disk_crash(struct sim_node *sn, bool torn)
+{
+	struct sim *s = sn->sim;
+	s->st.torn_writes += torn;
+	if (s->cfg.verbose)
+		printf("%6llu pageserver %u dies writing a checkpoint (%u of %u pages%s)\n",
+		       (unsigned long long)s->now, sn->id, s->disk.nlog, s->disk.nstaged,
+		       torn ? ", no commit record: torn" : " and the commit record");
+	longjmp(s->crash_jb, 1);
+}
+
+/* How a checkpoint's write ends, drawn in the fault phase: written; an error
+ * before the commit record (the next checkpoint overwrites it) or after it
+ * (its flush failed: the image is the new one, though the core hears of an
+ * error, as from pageserver/image.c); or the PageServer dies in it. */
+enum disk_end { DISK_OK, DISK_ERR_BEFORE, DISK_ERR_AFTER, DISK_DIES };
+
+static enum disk_end disk_draw_end(struct sim *s, struct sim_node *sn, uint32_t *upto)
+{
+	*upto = s->disk.nstaged;
+	if (!disk_fails(s, 2 * s->cfg.disk_err))       /* many writes, and a flush */
+		return DISK_OK;
+	uint32_t k = sim_below(s, 3);
+	if (k == 0 && s->in_call == sn && faults_may_crash(s)) {
+		*upto = sim_below(s, s->disk.nstaged + 2);  /* nstaged + 1: the record too */
+		return DISK_DIES;
+	}
+	if (k == 1)
+		return DISK_ERR_AFTER;
+	*upto = sim_below(s, s->disk.nstaged + 1);
+	return DISK_ERR_BEFORE;
+}
+
+/* Write the staged pages and the commit record, then check the image is the
+ * heap at t. */
+static int env_ps_commit(void *ctx, uint64_t t, uint32_t npages, bool full)
+{
+	struct sim_node *sn = ctx;
+	struct sim *s = sn->sim;
+	struct sim_disk *d = &s->disk;
+	if (npages != d->nstaged)
+		sim_fail(s, "pageserver commits %u pages, staged %u", npages, d->nstaged);
+	uint32_t upto;
+	enum disk_end end = disk_draw_end(s, sn, &upto);
+	disk_write_log(sn, upto < d->nstaged ? upto : d->nstaged);
+	if (end == DISK_DIES && upto <= d->nstaged)
+		disk_crash(sn, true);
+	if (end == DISK_ERR_BEFORE)
+		return disk_error(s);
+	disk_commit_record(d, t, full);
+	check_ckpt(s, t);
+	if (end == DISK_DIES)
+		disk_crash(sn, false);
+	return end == DISK_ERR_AFTER ? disk_error(s) : 0;
+}
+
+/* The image's copy of a page. A read error (a block that fails its
+ * checksum) leaves a page that is almost right in buf, and a wrong version:
+ * the core must not use either. */
 static int env_ps_read(void *ctx, uint32_t page, uint8_t *buf, uint64_t *v)
 {
-	struct sim_disk *d = &((struct sim_node *)ctx)->sim->disk;
+	struct sim *s = ((struct sim_node *)ctx)->sim;
+	struct sim_disk *d = &s->disk;
 	if (page >= SIM_PAGES || !d->has[page])
 		return 1;
 	memcpy(buf, d->data[page], DSM_PAGE_SIZE);
 	*v = d->v[page];
-	return 0;
+	if (!disk_fails(s, s->cfg.disk_err))
+		return 0;
+	buf[sim_below(s, DSM_PAGE_SIZE)] ^= (uint8_t)(1u + sim_below(s, 255));
+	*v += 1u + sim_below(s, 3);
+	return disk_error(s);
 }
 
 static const struct dsm_env sim_env = {
@@ -314,6 +403,7 @@ static void node_load_disk(struct sim *s, struct sim_node *sn)
 {
 	if (!s->disk.t)
 		return;
+	check_image(s, "restart");
 	bool lazy = sn->incarnation % 2 == 0;   /* contents on the disk until asked for */
 	for (uint32_t p = 0; p < SIM_PAGES; p++)
 		if (s->disk.has[p])
@@ -353,6 +443,35 @@ static void node_crash(struct sim *s, struct sim_node *sn)
 	sn->restart_at = s->now + 30 + sim_below(s, 120);
 	if (s->cfg.verbose)
 		printf("%6llu crash node %u\n", (unsigned long long)s->now, sn->id);
+}
+
+/* A crash may come while fewer than half the nodes but the manager are down. */
+static bool faults_may_crash(const struct sim *s)
+{
+	int down = 0;
+	for (int i = 0; i < s->nnodes; i++)
+		down += !s->node[i]->up;
+	return down * 2 < s->nnodes - 1;
+}
+
+enum node_entry { NODE_FRAME, NODE_TICK };
+
+/* Every call into a node's core: a PageServer may die inside one (in its
+ * disk's write, disk_crash), and is down from that instant on. */
+static void node_call(struct sim *s, struct sim_node *sn, enum node_entry e,
+		      const struct sim_frame *f)
+{
+	if (setjmp(s->crash_jb)) {
+		s->in_call = NULL;
+		node_crash(s, sn);
+		return;
+	}
+	s->in_call = sn;
+	if (e == NODE_FRAME)
+		dsm_frame_in(sn->dsm, f->data, f->len);
+	else
+		dsm_tick(sn->dsm);
+	s->in_call = NULL;
 }
 
 /* --- faults ------------------------------------------------------------- */
@@ -418,17 +537,12 @@ static void faults_step(struct sim *s)
 	} else if (!s->heal_at && sim_chance(s, 0.004)) {
 		faults_partition(s);
 	}
-	int down = 0;
-	for (int i = 0; i < s->nnodes; i++)
-		down += !s->node[i]->up;
 	for (int i = 1; i < s->nnodes; i++) {
 		struct sim_node *sn = s->node[i];
 		if (!sn->up && s->now >= sn->restart_at)
 			node_boot(s, sn);
-		else if (sn->up && down * 2 < s->nnodes - 1 && sim_chance(s, 0.0004)) {
+		else if (sn->up && faults_may_crash(s) && sim_chance(s, 0.0004))
 			node_crash(s, sn);
-			down++;
-		}
 	}
 }
 
@@ -443,7 +557,7 @@ static void run_deliver(struct sim *s)
 		if (sn->up && !s->cut[f->src][f->dst]) {
 			digest_mix(s, sim_hash(f->data, f->len) ^ ((uint64_t)f->dst << 48));
 			s->st.frames_delivered++;
-			dsm_frame_in(sn->dsm, f->data, f->len);  /* snooped too (8.8) */
+			node_call(s, sn, NODE_FRAME, f);  /* snooped too (8.8) */
 			check_event(s, sn);
 		}
 		s->delivering = NULL;
@@ -461,8 +575,10 @@ static void run_tick(struct sim *s)
 		struct sim_node *sn = s->node[(first + (uint32_t)k) % (uint32_t)s->nnodes];
 		if (!sn->up)
 			continue;
-		dsm_tick(sn->dsm);
+		node_call(s, sn, NODE_TICK, NULL);
 		check_event(s, sn);
+		if (!sn->up)
+			continue;       /* it died in the tick (disk_crash) */
 		work_step(s, sn);
 		check_event(s, sn);
 	}
@@ -641,4 +757,5 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 		c->split_ticks = 600 + sim_rand(&r) % 300;
 		c->safety_ticks = c->split_at + c->split_ticks + 150;
 	}
+	c->disk_err = (double)(sim_rand(&r) % 5) * 0.04;   /* 0 (a sound disk) .. 16 % */
 }

@@ -2,9 +2,11 @@
  * sim.h: the deterministic cluster simulator. N nodes of the unchanged
  * protocol core (dsm/, txn/) in one process, driven by one 64-bit seed:
  * a network that loses, duplicates, delays, reorders and corrupts frames and
- * partitions the cluster (one-way too), crashes and restarts nodes, and
- * workloads that touch heap memory only through each node's page permission
- * table and the core's access-fault callback, as the MMU does in the kernel.
+ * partitions the cluster (one-way too), crashes and restarts nodes, a
+ * PageServer's disk that fails (an error from any call; a crash inside a
+ * checkpoint's write, which leaves it torn), and workloads that touch heap
+ * memory only through each node's page permission table and the core's
+ * access-fault callback, as the MMU does in the kernel.
  *
  *   sim.c     the environment (env.h), network, faults, the run loop
  *   work.c    workloads: bank (opacity), counters, queue, hot spot
@@ -13,8 +15,10 @@
  *             after every event
  *   main.c    command line: one seed, a range of seeds, bench, soak
  *
- * Everything random comes from the seed; nothing reads the clock. A run is
- * one function call that returns pass/fail, so many seeds run in one process.
+ * Everything random comes from the seed; nothing reads the host's clock. A
+ * run is one function call that returns pass/fail, so many seeds run in one
+ * process. Faults (frames, crashes, partitions, the disk) come only in the
+ * safety phase; the liveness phase heals them.
  */
 #ifndef PLURIX_TESTS_SIM_H
 #define PLURIX_TESTS_SIM_H
@@ -83,19 +87,28 @@ struct sim_cfg {
 	uint32_t ckpt_ticks;   /* its checkpoint period */
 	uint64_t split_at, split_ticks; /* one long partition, the PageServer away from the
 					 * manager (proto.h 11): it takes over; 0: none */
+	double disk_err;       /* the chance one disk call fails in the fault phase (a
+				* commit twice that, and it may kill its PageServer) */
 };
 
-/* The PageServer's disk: one copy of each page, as its checkpoints wrote it.
- * It survives the PageServer's crashes. */
+/* The PageServer's disk, as pageserver/image.c writes one (format.h): a
+ * checkpoint's pages go to the log, then its commit record; only then is it
+ * the image, which a restart loads and ps_read reads. A checkpoint without
+ * its commit record (torn: the PageServer died writing it) is never read;
+ * the next one overwrites it. The disk survives the PageServer's crashes. */
 struct sim_disk {
+	/* the image: the newest checkpoint whose commit record was written */
 	bool has[SIM_PAGES];
 	uint64_t v[SIM_PAGES];
 	uint8_t data[SIM_PAGES][DSM_PAGE_SIZE];
-	uint64_t t;                 /* the newest checkpoint's time (0: none) */
-	uint32_t staged[SIM_PAGES]; /* the checkpoint being collected */
+	uint64_t t;                 /* its time (0: none) */
+	uint32_t ckpts;             /* checkpoints committed */
+	/* the checkpoint being collected (ps_save), and its pages in the log */
+	uint32_t staged[SIM_PAGES];
 	uint64_t staged_v[SIM_PAGES];
 	uint32_t nstaged;
-	uint32_t ckpts;
+	uint8_t log[SIM_PAGES][DSM_PAGE_SIZE];
+	uint32_t nlog;              /* staged pages written to the log so far */
 };
 
 struct sim;
@@ -154,6 +167,8 @@ struct sim_stats {
 	uint64_t page_reqs, recoveries, ckpts, resets, snooped;
 	uint64_t splits, takeovers, follows;  /* proto.h 11: long partitions, takeovers (a
 					       * restarted manager's too), nodes that followed */
+	uint64_t disk_errors, torn_writes;   /* disk calls failed; checkpoints torn by a
+					      * crash in their write (sim_disk) */
 	uint32_t max_retries;
 	uint64_t events;
 };
@@ -185,6 +200,9 @@ struct sim {
 	uint32_t resets;           /* the workloads' models no longer hold after one */
 	uint64_t epoch;            /* the newest epoch a manager decided in (proto.h 11) */
 	uint64_t time_max;         /* the newest time any manager decided (no node is ahead) */
+	/* a PageServer's crash in its disk's write: back to node_call */
+	struct sim_node *in_call;  /* the node whose core runs now (NULL: none) */
+	jmp_buf crash_jb;
 	/* failure */
 	bool failed;
 	char why[512];
@@ -221,7 +239,8 @@ void work_obj_aborted(struct sim *s, struct sim_node *sn);
 void work_obj_final(struct sim *s);
 
 /* check.c */
-void check_ckpt(struct sim *s, struct sim_node *ps, uint64_t t);
+void check_ckpt(struct sim *s, uint64_t t);
+void check_image(struct sim *s, const char *when);
 void check_reset(struct sim *s, struct sim_node *mgr, const struct dsm_obs_event *ev);
 void check_init(struct sim *s);
 void check_free(struct sim *s);
