@@ -1,11 +1,25 @@
 # plurix top-level Makefile. Each part keeps its rules in mk/<part>.mk:
-#   mk/kernel.mk  boot/, kernel/, drivers/: build/plurix.elf, build/plurix.iso
-#   mk/core.mk    dsm/, txn/ (portable core): host objects, simulator, core-check
-#   mk/tools.mk   tools/: host tools (hub, inject), cluster launcher
-#   mk/tests.mk   tests/: unit tests, QEMU tests, the `make test` aggregator
+#   mk/kernel.mk      boot/, kernel/, drivers/, shell/: build/plurix.elf, build/plurix.iso
+#   mk/core.mk        dsm/, txn/ (portable core): simulator, core-check
+#   mk/mm.mk          mm/ (the object heap's portable core): mm-check
+#   mk/gc.mk          gc/ (the garbage collector's portable core): gc-check
+#   mk/pageserver.mk  pageserver/ (the checkpoint image): ps-check, psimage
+#   mk/tools.mk       tools/: host tools (hub, inject), make run, make bench
+#   mk/tests.mk       tests/: unit tests, the `make test` aggregator
 # Shared variables are set here, once.
+#
+# A plain `make` prints one short line per step (`CC kernel/main.c`) and every
+# warning in full; `make V=1` prints the full commands (the Linux kbuild convention).
+# A recipe line starts with $(call step,WHAT,TARGET) instead of a command's echo.
+V ?= 0
+ifeq ($(V),1)
+step =
+else
+step = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
 
 BUILD    := build
+KOBJDIR  := $(BUILD)/kernel
 HOST_CC  ?= gcc
 # Host builds of portable code run under AddressSanitizer and UBSan.
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. \

@@ -13,7 +13,7 @@
  * ata_write_pages gathers scattered page frames into one DMA command, one
  * PRD entry each (a PageServer writes heap frames where they are). Completion is interrupt-driven: the IRQ 14
  * handler latches Status and the bus-master status and sets irq_seen; the
- * caller waits in kernel_idle until then or until its deadline (TSC). PIO
+ * caller waits in wait_until until then or until its deadline (TSC). PIO
  * data-in raises one interrupt per sector; PIO data-out polls DRQ for the
  * first sector, then gets one interrupt per sector written. A wait that runs
  * out resets the channel (SRST) so the drive is usable again.
@@ -27,7 +27,9 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/time.h"
+#include "kernel/param.h"
 #include "kernel/trap.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 
 /* Command block registers, primary channel in compatibility mode. */
@@ -208,23 +210,25 @@ static void ata_intr(void)
 	irq_seen = 1;
 }
 
-/* Sleep in kernel_idle until the interrupt came or the deadline passed.
- * kernel_idle cannot re-check irq_seen after its cli, so an interrupt that
- * lands just before it leaves the CPU halted until the next one (a PIT tick,
- * <= 10 ms): such waits are counted as late_wakeups. */
+static int irq_came(void *arg)
+{
+	(void)arg;
+	return irq_seen;
+}
+
+/* Sleep until the interrupt came or the deadline passed (wait_until tests
+ * irq_seen with interrupts off before it halts: no wake-up is lost). A wait
+ * that saw its interrupt more than 1 ms late is counted as late_wakeups:
+ * the background work wait_until ran (queued frames) took that long. */
 static int ata_wait_irq(uint64_t deadline)
 {
-	int slept = 0;
+	uint64_t now = rdtsc();
+	uint32_t ticks = now >= deadline ? 0 :
+			 (uint32_t)((deadline - now) / time_tsc_per_ms * PIT_HZ / 1000u) + 1u;
 
-	for (uint32_t i = 0; i < SPIN_MAX && !irq_seen; i++) {
-		if (rdtsc() > deadline)
-			break;
-		kernel_idle();
-		slept = 1;
-	}
-	if (!irq_seen)
+	if (wait_until(irq_came, 0, ticks) < 0)
 		return ATA_ETIMEOUT;
-	if (slept && rdtsc() - irq_tsc > time_tsc_per_ms)
+	if (rdtsc() - irq_tsc > time_tsc_per_ms)
 		st.late_wakeups++;
 	return ATA_OK;
 }

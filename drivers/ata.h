@@ -7,7 +7,7 @@
  * - ata_init runs once at boot, after pci_init and before interrupts are on;
  *   it prints the one line `ata: no disk` or `ata: <model> <N> sectors
  *   (<MB> MB), DMA|PIO`. It never waits long when there is no drive.
- * - ata_read / ata_write block the caller (they wait in kernel_idle for the
+ * - ata_read / ata_write block the caller (they wait in wait_until for the
  *   drive's interrupt, every wait bounded by a timeout); call them with
  *   interrupts on, from thread context, never from an interrupt handler.
  *   One request at a time: the driver is not re-entrant.
@@ -56,8 +56,8 @@ struct ata_stats {
 	uint32_t errors;        /* requests that failed, timeouts included */
 	uint32_t timeouts;      /* waits that ran out (the channel was reset) */
 	uint32_t irqs;          /* IRQ 14 interrupts taken */
-	uint32_t late_wakeups;  /* waits that woke > 1 ms after their interrupt: it
-				   came before kernel_idle's hlt (the next tick woke it) */
+	uint32_t late_wakeups;  /* waits that saw their interrupt > 1 ms late: background
+				   work ran meanwhile (a lost wake-up cannot happen) */
 	uint8_t last_status;    /* Status register of the last failed request */
 	uint8_t last_error;     /* Error register of the last failed request */
 };

@@ -22,7 +22,7 @@
  * are good, so the handler drains them and acks the overflow bits after
  * CAPR has moved (the bit stays set until then). A ring header that makes
  * no sense restarts the receiver. Under a flood, each interrupt handles at
- * most NET_RX_BUDGET frames and then masks receive interrupts; kernel_idle
+ * most NET_RX_BUDGET frames and then masks receive interrupts; wait_until
  * drains the rest through rtl8139_poll, so the shell always gets to run.
  */
 #include "drivers/pci.h"
@@ -245,6 +245,11 @@ int rtl8139_send(const void *frame, size_t n)
 	}
 	irq_restore(f);
 	return r;
+}
+
+int rtl8139_tx_room(void)
+{
+	return txq_head - txq_tail < NET_TXQ_LEN;
 }
 
 static void rtl8139_intr(void)

@@ -6,13 +6,13 @@
  * - rtl8139_send copies the frame; it may be called with interrupts on or
  *   off, from the receive path too. It returns -1 when the four hardware
  *   descriptors and the software queue behind them are all full; the
- *   caller decides whether to wait (kernel_idle) or drop.
+ *   caller decides whether to wait (wait_until rtl8139_tx_room) or drop.
  * - The receive handler runs in interrupt context (or from rtl8139_poll
  *   with interrupts off). `frame` is valid only during the call; n is the
  *   length without the Ethernet FCS. It must not allocate or block.
  * - Each interrupt handles at most NET_RX_BUDGET frames; if more are
  *   waiting, receive interrupts are masked and rtl8139_backlog() is true
- *   until rtl8139_poll (called by kernel_idle) has drained the ring.
+ *   until rtl8139_poll (called by wait_until) has drained the ring.
  */
 #ifndef PLURIX_DRIVERS_RTL8139_H
 #define PLURIX_DRIVERS_RTL8139_H
@@ -39,6 +39,7 @@ int rtl8139_init(rtl8139_rx_fn fn);     /* -1: no RTL8139 on the PCI bus */
 int rtl8139_present(void);
 void rtl8139_mac(uint8_t mac[6]);
 int rtl8139_send(const void *frame, size_t n);
+int rtl8139_tx_room(void);              /* 1: a send now would not be refused */
 int rtl8139_backlog(void);
 void rtl8139_poll(void);                /* interrupts off */
 void rtl8139_promisc(int on);           /* accept frames for every MAC */

@@ -74,6 +74,11 @@ void serial_putc(char c)
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+int serial_rx_ready(void)
+{
+	return rx_tail != rx_head;
+}
+
 int serial_getc(void)
 {
 	int c;

@@ -5,7 +5,9 @@
  * recovery and, on the master, the token manager (dsm/mgr.c).
  *
  * Rules: no globals; everything a node knows is in struct dsm_node, so many
- * nodes live in one process. The environment calls dsm_frame_in, dsm_tick and
+ * nodes live in one process. This header is what the environments (the
+ * kernel, the simulator, the unit tests) call; what only dsm/ and txn/ call
+ * of each other is in dsm/impl.h. The environment calls dsm_frame_in, dsm_tick and
  * dsm_fault (and txn/txn.h) for a node one at a time, never concurrently.
  * Fields are the core's; the simulator's checkers read them, nobody writes.
  */
@@ -28,7 +30,8 @@ enum dsm_result {
 	DSM_EABORTED = -10,    /* the transaction was aborted: begin again */
 	DSM_EUNAVAIL = -11,    /* nobody served the page in time (owner gone) */
 	DSM_EINVAL = -12,      /* page out of range, or no running transaction */
-	DSM_ETOOBIG = -13      /* access or write set full */
+	DSM_ETOOBIG = -13,     /* access or write set full */
+	DSM_EROFS = -14        /* a write to the sealed code area (proto.h 12) */
 };
 
 enum dsm_pstate { DSM_ABSENT = 0, DSM_REPLICA = 1, DSM_OWNED = 2 };
@@ -53,6 +56,15 @@ struct dsm_config {
 	uint16_t recover_span; /* manager: pages per RecoverAck part (0: the max) */
 };
 
+/* Parts of one page version being put together (proto.h 1.3): the answers
+ * to a fetch, or a page going by a PageServer (8.8). */
+struct dsm_parts {
+	uint8_t mask;         /* parts arrived of version v (from any server) */
+	uint64_t v, s;        /* the version, and the latest server time vouching for it */
+	uint16_t src;         /* the node that sent the last part */
+	uint8_t buf[DSM_PAGE_SIZE];
+};
+
 /* The one outstanding page fetch (proto.h, 1). */
 struct dsm_fetch {
 	bool active;
@@ -63,9 +75,7 @@ struct dsm_fetch {
 	uint64_t start;
 	uint64_t next_retry;
 	uint32_t backoff;
-	uint8_t mask;         /* parts arrived of version v (from any server) */
-	uint64_t v, s;        /* the version, and the latest server time vouching for it */
-	uint8_t buf[DSM_PAGE_SIZE];
+	struct dsm_parts parts;
 };
 
 /* A RecoverAck being reassembled (4.2): the parts of the newest answer to
@@ -156,9 +166,7 @@ struct dsm_ps_snoop {
 	bool used;
 	uint16_t src;
 	uint32_t req, page;
-	uint64_t v, s;
-	uint8_t mask;
-	uint8_t buf[DSM_PAGE_SIZE];
+	struct dsm_parts parts;
 };
 
 struct dsm_ps {
@@ -226,6 +234,7 @@ struct dsm_stats {
 	uint32_t page_reqs, pages_served, pages_installed, pages_rejected;
 	uint32_t stale_replies, fetch_timeouts, commits_applied, recoveries;
 	uint32_t dup_frames, evictions;
+	uint32_t code_fetches, code_timeouts; /* code pages fetched (12.2), fetches asked again */
 };
 
 enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
@@ -241,7 +250,7 @@ struct dsm_node {
 	uint64_t seen;                      /* highest time any frame showed */
 	uint64_t behind_since;              /* when seen first exceeded gtime */
 	uint64_t mgr_heard;                 /* when a frame from the manager last came */
-	bool mgr_fenced;                    /* its last Beacon: it grants nothing (11.1) */
+	bool beacon_fenced;                 /* the manager's last Beacon: it grants nothing (11.1) */
 	uint64_t ps_heard;                  /* manager: ... from the PageServer (ps_node) */
 	uint16_t ps_node;                   /* the PageServer, as its CkptDone says */
 	bool recovering;
@@ -249,6 +258,7 @@ struct dsm_node {
 	uint64_t next_retry;                /* of Join/RecoverReq */
 	uint32_t seq;                       /* frame sequence number */
 	uint32_t evict_next;                /* dsm_page_evict's clock hand */
+	uint32_t code_first, code_end;      /* the sealed code area (proto.h 12); empty at boot */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;
@@ -277,7 +287,6 @@ struct dsm_node {
 	uint8_t plbuf[FRAME_PAYLOAD_MAX];   /* dsm_send's payload */
 	uint8_t scratch[DSM_PAGE_SIZE];     /* a page being served; a bitmap */
 	struct dsm_stats stats;
-	struct frame_counters fc;
 };
 
 /* The epoch of global time t (proto.h 11). */
@@ -288,65 +297,35 @@ static inline uint64_t dsm_epoch(uint64_t t)
 
 void dsm_init(struct dsm_node *n, const struct dsm_env *env, void *env_ctx,
 	      const struct dsm_config *cfg);
+/* A frame arrived, as the environment got it (the simulator): decoded and
+ * checked here once, then handed on as dsm_msg_in or dsm_ps_snoop would. */
 void dsm_frame_in(struct dsm_node *n, const uint8_t *buf, size_t len);
+/* A frame for this node (or for all) that the environment decoded and
+ * checked itself with frame_decode (FRAME_OK): the header and its payload. */
+void dsm_msg_in(struct dsm_node *n, const struct frame_hdr *h, const uint8_t *payload);
 void dsm_tick(struct dsm_node *n);
 int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
 /* The environment, short of memory for a page other than `keep`: drop one
  * replica nobody needs now (it is fetched again when used). False if none. */
 bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
+/* proto.h 12: pages [first, first + count) are the code area, complete:
+ * read-only from now on, faulted in or out of transactions, never dropped.
+ * dsm_fault on one works with no transaction running. */
+void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count);
+bool dsm_code_page(const struct dsm_node *n, uint32_t page);
+/* The range was sealed too early (its descriptor is not there yet): no code
+ * area any more, and the replicas of its pages go (a commit may have written
+ * them meanwhile), so the next look fetches them afresh. */
+void dsm_code_unseal(struct dsm_node *n);
 
-/* Inside dsm/ and txn/ only. */
-void dsm_send(struct dsm_node *n, uint16_t dst, const struct dsm_msg *m);
-void dsm_drain(struct dsm_node *n);
-uint64_t dsm_now(const struct dsm_node *n);
-void dsm_note_time(struct dsm_node *n, uint64_t t);
-bool dsm_is_current(const struct dsm_node *n);
-void dsm_observe(struct dsm_node *n, const struct dsm_obs_event *ev);
-void dsm_page_drop(struct dsm_node *n, uint32_t page);
-void dsm_page_arrived(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
-void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_page_on_data(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_fetch_tick(struct dsm_node *n);
-void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page);
-void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f);
-bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);
-bool dsm_fetch_stale(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);
-void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_gtime_on_recover_ack(struct dsm_node *n, const struct dsm_msg *m);
-bool dsm_recover_part(struct dsm_node *n, const struct dsm_msg *m, uint32_t nonce);
-void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_ps_reload(struct dsm_node *n, uint64_t t);
-void dsm_gtime_on_commit_ack(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_put_pages(uint8_t *body, const uint32_t *pages, uint32_t count);
-void dsm_gtime_tick(struct dsm_node *n);
-void dsm_mgr_init(struct dsm_node *n);
-void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_mgr_tick(struct dsm_node *n);
-void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
-void dsm_mgr_take_over(struct dsm_node *n);
-void dsm_mgr_step_down(struct dsm_node *n);
-void dsm_mgr_saved(struct dsm_node *n, uint64_t t);
-bool dsm_ps_asks_manager(uint8_t type);
-void dsm_ps_heard(struct dsm_node *n, const struct frame_hdr *h);
-bool dsm_ps_rejoin_tick(struct dsm_node *n);
-bool dsm_ps_join_ok(struct dsm_node *n, const struct dsm_msg *ack);
-void dsm_fetch_begin(struct dsm_node *n, uint32_t page);
-void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data);
-void dsm_page_serve(struct dsm_node *n, const struct dsm_msg *req);
-void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m);
-bool dsm_ps_on_page_req(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_ps_joined(struct dsm_node *n);
-void dsm_ps_on_zero_map(struct dsm_node *n, const struct dsm_msg *m);
-bool dsm_ps_staged(const struct dsm_node *n, uint32_t p);
-bool dsm_ps_on_data(struct dsm_node *n, const struct dsm_msg *m);
-bool dsm_ps_on_stale(struct dsm_node *n, const struct dsm_msg *m);
-void dsm_ps_written(struct dsm_node *n, uint32_t page);
-void dsm_ps_progress(struct dsm_node *n);
-void dsm_ps_tick(struct dsm_node *n);
 /* The environment hands a PageServer every frame it saw that was not for
- * it (the segment is a hub): pages going by are kept (proto.h, 8.8). */
-void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len);
+ * it (the segment is a hub), decoded and checked by frame_decode (verdict
+ * FRAME_REJ_NODE): pages going by are kept (proto.h, 8.8). */
+void dsm_ps_snoop(struct dsm_node *n, const struct frame_hdr *h, const uint8_t *payload);
+
+/* A PageServer's environment: frame types it should queue from other
+ * nodes' traffic (besides PageData): the asks for the manager (11.2). */
+bool dsm_ps_asks_manager(uint8_t type);
 
 /* The PageServer's environment side (kernel or simulator), before the node
  * joins: one page of the image on disk, then the image's time and heap size. */

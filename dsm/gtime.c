@@ -6,7 +6,7 @@
  * and, until it has, serves nothing, fetches nothing, asks for no token.
  * Resets (10.3), and following a manager that took over (11.3).
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 static void gtime_advance(struct dsm_node *n, uint64_t t)
@@ -230,7 +230,7 @@ static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
 		dsm_mgr_step_down(n);
 	n->manager = m->src;
 	n->mgr_heard = dsm_now(n);
-	n->mgr_fenced = false;
+	n->beacon_fenced = false;
 	n->takeovers++;
 	return true;
 }

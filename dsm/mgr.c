@@ -11,7 +11,7 @@
  * current; a revoked grant is never decided. Decisions are the only thing
  * that advances the global time. Bounded: one queue entry per node.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 void dsm_mgr_init(struct dsm_node *n)
@@ -67,7 +67,7 @@ static int mgr_pick(const struct dsm_mgr *g)
 /* 11.1: no grant while the PageServer, once heard, is silent: it may be on
  * the other side of a partition, and take over there. Nor once a frame of a
  * later epoch came: it did; its reminder (11.2) ends our epoch soon. */
-static bool mgr_fenced(const struct dsm_node *n)
+static bool mgr_must_fence(const struct dsm_node *n)
 {
 	return (n->ps_node != 0 && !n->ps.active &&
 		dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) ||
@@ -391,12 +391,12 @@ static void mgr_remind_takeover(struct dsm_node *n)
 static void mgr_fence_tick(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
-	bool fenced = mgr_fenced(n);
+	bool fenced = mgr_must_fence(n);
 	if (fenced != g->fenced)
 		g->next_beacon = dsm_now(n);
 	g->n_fenced += fenced && !g->fenced;
 	g->fenced = fenced;
-	n->mgr_fenced = fenced;
+	n->beacon_fenced = fenced;
 }
 
 /* 11.1: the operator says the PageServer is gone for good: grant again

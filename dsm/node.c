@@ -8,7 +8,7 @@
  * a Commit the manager decided) go through a bounded queue drained at the end
  * of every entry point, so no handler ever runs inside another.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 static const uint8_t node_bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -197,7 +197,7 @@ void dsm_put_pages(uint8_t *body, const uint32_t *pages, uint32_t count)
 /* 11.1: the manager, heard lately, says it grants nothing. */
 bool dsm_mgr_fenced(const struct dsm_node *n)
 {
-	return n->mgr_fenced && dsm_now(n) - n->mgr_heard <= 2u * DSM_BEACON_TICKS;
+	return n->beacon_fenced && dsm_now(n) - n->mgr_heard <= 2u * DSM_BEACON_TICKS;
 }
 
 bool dsm_is_current(const struct dsm_node *n)
@@ -235,33 +235,30 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_BEACON:
 		dsm_note_time(n, m->t);
 		if (m->src == n->manager)
-			n->mgr_fenced = (m->flags & DSM_BEACON_FENCED) != 0;
+			n->beacon_fenced = (m->flags & DSM_BEACON_FENCED) != 0;
 		break;
 	default:                    dsm_mgr_on_msg(n, m); break;
 	}
 }
 
-static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
+/* A checked frame for us: its message, then the module that owns it. */
+static void node_receive(struct dsm_node *n, const struct frame_hdr *h, const uint8_t *payload)
 {
-	struct frame_hdr h;
-	const uint8_t *payload;
-	if (frame_decode(buf, len, n->cfg.cluster, n->cfg.id, &h, &payload, &n->fc) != FRAME_OK)
-		return;
 	struct dsm_msg m;
-	if (h.src >= DSM_NODES_MAX || !dsm_msg_decode(h.type, payload, h.len, &m)) {
+	if (h->src >= DSM_NODES_MAX || !dsm_msg_decode(h->type, payload, h->len, &m)) {
 		n->stats.frames_bad++;
 		return;
 	}
 	n->stats.frames_in++;
-	m.src = h.src;
-	m.gtime = h.gtime;
+	m.src = h->src;
+	m.gtime = h->gtime;
 	if (m.src == n->manager)
 		n->mgr_heard = dsm_now(n);
 	if (m.type == DSM_MSG_CKPT_DONE)
 		n->ps_node = m.src;
 	if (m.src == n->ps_node && n->ps_node)
 		n->ps_heard = dsm_now(n);
-	dsm_ps_heard(n, &h);
+	dsm_ps_heard(n, h);
 	/* A joining node knows no time yet; only JoinAck counts (and a
 	 * PageServer's image is asked for before anybody has joined). A
 	 * restoring manager waits for the image alone. */
@@ -271,8 +268,20 @@ static void node_receive(struct dsm_node *n, const uint8_t *buf, size_t len)
 	if (n->mode == DSM_RESTORING && m.type != DSM_MSG_RESTORE_ACK)
 		return;
 	if (n->mode == DSM_ACTIVE)
-		dsm_note_time(n, h.gtime);
+		dsm_note_time(n, h->gtime);
 	node_dispatch(n, &m);
+}
+
+/* An encoded frame: decoded and checked once, here. */
+static void node_decode(struct dsm_node *n, const uint8_t *buf, size_t len)
+{
+	struct frame_hdr h;
+	const uint8_t *payload;
+	enum frame_verdict v = frame_decode(buf, len, n->cfg.cluster, n->cfg.id, &h, &payload, 0);
+	if (v == FRAME_OK)
+		node_receive(n, &h, payload);
+	else if (v == FRAME_REJ_NODE && n->ps.active)
+		dsm_ps_snoop(n, &h, payload);
 }
 
 void dsm_drain(struct dsm_node *n)
@@ -287,14 +296,20 @@ void dsm_drain(struct dsm_node *n)
 		memcpy(frame, n->selfq[slot], len);
 		n->selfq_head = (uint8_t)((slot + 1u) % DSM_SELFQ_MAX);
 		n->selfq_count--;
-		node_receive(n, frame, len);
+		node_decode(n, frame, len);
 	}
 	n->draining = false;
 }
 
 void dsm_frame_in(struct dsm_node *n, const uint8_t *buf, size_t len)
 {
-	node_receive(n, buf, len);
+	node_decode(n, buf, len);
+	dsm_drain(n);
+}
+
+void dsm_msg_in(struct dsm_node *n, const struct frame_hdr *h, const uint8_t *payload)
+{
+	node_receive(n, h, payload);
 	dsm_drain(n);
 }
 

@@ -4,13 +4,15 @@
  * (a PageServer's prefetch runs a few more, struct dsm_ps.pulls, through the
  * same functions: dsm_fetch_start, dsm_fetch_take, dsm_fetch_retry).
  * The access fault is the way in: dsm_fault() either maps the page for the
- * running transaction (txn_access) or starts a fetch and says DSM_EWAIT.
+ * running transaction (txn_access) or starts a fetch and says DSM_EWAIT; on
+ * the sealed code area (proto.h 12) it needs no transaction and keeps no
+ * access set.
  *
  * Rules: only the owner serves; it serves the shadow, never uncommitted data;
  * a requester installs only under rule F. A fetch is bounded by
  * DSM_FETCH_TIMEOUT_TICKS, after which the transaction fails with DSM_EUNAVAIL.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 static void fetch_send(struct dsm_node *n, const struct dsm_fetch *f)
@@ -34,13 +36,54 @@ void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page)
 	f->start = dsm_now(n);
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = f->start + f->backoff;
-	f->mask = 0;
+	f->parts.mask = 0;
 	if (dsm_is_current(n))
 		fetch_send(n, f);
 }
 
+void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count)
+{
+	DSM_ASSERT(n, first <= n->npages && count <= n->npages - first);
+	n->code_first = first;
+	n->code_end = first + count;
+}
+
+void dsm_code_unseal(struct dsm_node *n)
+{
+	uint32_t first = n->code_first, end = n->code_end;
+	n->code_end = n->code_first;
+	for (uint32_t p = first; p < end; p++)
+		if (n->page[p].state == DSM_REPLICA && !n->page[p].access)
+			dsm_page_drop(n, p);
+}
+
+bool dsm_code_page(const struct dsm_node *n, uint32_t page)
+{
+	return page >= n->code_first && page < n->code_end;
+}
+
+/* 12.2: a sealed page: mapped read-only if present, else fetched. */
+static int code_fault(struct dsm_node *n, uint32_t page, bool write)
+{
+	struct dsm_fetch *f = &n->fetch;
+	if (write)
+		return DSM_EROFS;
+	if (n->page[page].state != DSM_ABSENT) {
+		n->env->page_protect(n->env_ctx, page, DSM_PROT_READ);
+		return DSM_OK;
+	}
+	if (!f->active) {
+		dsm_fetch_begin(n, page);
+		n->stats.code_fetches++;
+	}
+	dsm_drain(n);
+	return DSM_EWAIT;           /* ours, or another page's fetch first */
+}
+
 int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
 {
+	if (dsm_code_page(n, page))
+		return code_fault(n, page, write);
 	enum txn_status st = txn_state(n);
 	if (st == TXN_ABORTED)
 		return DSM_EABORTED;
@@ -63,6 +106,14 @@ void dsm_fetch_tick(struct dsm_node *n)
 	uint64_t now = dsm_now(n);
 	if (!f->active)
 		return;
+	if (now - f->start >= DSM_FETCH_TIMEOUT_TICKS && dsm_code_page(n, f->page)) {
+		n->stats.code_timeouts++;       /* 12.2: ask again, fail nothing */
+		struct dsm_msg lost = {.type = DSM_MSG_LOST, .page = f->page};
+		dsm_send(n, n->manager, &lost);
+		dsm_fetch_start(n, f, f->page);
+		n->env->wake(n->env_ctx);
+		return;
+	}
 	if (now - f->start >= DSM_FETCH_TIMEOUT_TICKS) {
 		f->active = false;
 		f->failed = true;
@@ -148,6 +199,8 @@ void dsm_page_on_req(struct dsm_node *n, const struct dsm_msg *m)
 void dsm_page_set(struct dsm_node *n, uint32_t page, uint64_t v, const uint8_t *data)
 {
 	struct dsm_page *pg = &n->page[page];
+	if (dsm_code_page(n, page) && pg->state != DSM_ABSENT)
+		return;                 /* 12.3: the copy held is the one copy there is */
 	if (pg->state == DSM_ABSENT)
 		n->env->page_map(n->env_ctx, page);
 	n->env->page_copy(n->env_ctx, page, DSM_COPY_IN, (uint8_t *)data);
@@ -173,7 +226,7 @@ static void page_install(struct dsm_node *n, struct dsm_fetch *f)
 	if (n->page[f->page].state != DSM_ABSENT)
 		return;
 	n->stats.pages_installed++;
-	dsm_page_arrived(n, f->page, f->v, f->buf);
+	dsm_page_arrived(n, f->page, f->parts.v, f->parts.buf);
 }
 
 /* The page is newer than our time: we missed commits (or they are on the
@@ -187,37 +240,46 @@ static void fetch_behind(struct dsm_node *n, struct dsm_fetch *f, uint64_t v)
 	f->start = dsm_now(n);     /* an owner answered: it is not gone */
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = dsm_now(n) + DSM_FETCH_RETRY_TICKS;
-	if (f == &n->fetch && v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving)
+	if (f == &n->fetch && v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving &&
+	    !dsm_code_page(n, f->page))
 		txn_conflict(n, TXN_CAUSE_STALE, f->page);
 }
 
-/* 1.3: reassemble the three parts of one answer to f, then apply rule F
- * and install the page. False if m does not answer f. */
+/* 1.3: put PageData part m into a; true once a holds every part of its
+ * version. Two servers may answer one request (an owner and a PageServer
+ * standing in, 8.7) and their parts interleave. One version has one
+ * content, so parts of the same version combine, whoever sent them, valid
+ * up to the later server time; a newer version starts over; an older one is
+ * late and dropped. The one place a page's parts are put together. */
+bool dsm_parts_take(struct dsm_parts *a, const struct dsm_msg *m)
+{
+	if (a->mask == 0 || m->v > a->v) {
+		a->mask = 0;
+		a->v = m->v;
+		a->s = m->t;
+	} else if (m->v < a->v) {
+		return false;
+	} else if (m->t > a->s) {
+		a->s = m->t;
+	}
+	memcpy(a->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
+	a->mask |= (uint8_t)(1u << m->part);
+	a->src = m->src;
+	return a->mask == (1u << DSM_DATA_PARTS) - 1u;
+}
+
+/* 1.3: an answer to f: its parts, then rule F, then the page is installed.
+ * False if m does not answer f. */
 bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m)
 {
 	if (!f->active || m->id != f->req || m->page != f->page)
 		return false;
-	/* Two servers may answer one request (an owner and a PageServer standing
-	 * in, 8.7) and their parts interleave. One version has one content, so
-	 * parts of the same version combine, whoever sent them, valid up to the
-	 * later server time; a newer version starts over; an older one is late. */
-	if (f->mask == 0 || m->v > f->v) {
-		f->mask = 0;
-		f->v = m->v;
-		f->s = m->t;
-	} else if (m->v < f->v) {
+	if (!dsm_parts_take(&f->parts, m))
 		return true;
-	} else if (m->t > f->s) {
-		f->s = m->t;
-	}
-	memcpy(f->buf + (uint32_t)m->part * DSM_DATA_CHUNK, m->body, m->count);
-	f->mask |= (uint8_t)(1u << m->part);
-	if (f->mask != (1u << DSM_DATA_PARTS) - 1u)
-		return true;
-	if (!dsm_is_current(n) || f->v > n->gtime || n->page[f->page].known > f->s) {
+	if (!dsm_is_current(n) || f->parts.v > n->gtime || n->page[f->page].known > f->parts.s) {
 		n->stats.pages_rejected++;
-		f->mask = 0;
-		fetch_behind(n, f, f->v);
+		f->parts.mask = 0;
+		fetch_behind(n, f, f->parts.v);
 		return true;
 	}
 	page_install(n, f);
@@ -252,7 +314,7 @@ void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m)
 static bool page_evictable(const struct dsm_node *n, uint32_t p)
 {
 	const struct dsm_page *pg = &n->page[p];
-	if (pg->state != DSM_REPLICA || pg->access || pg->shadow)
+	if (pg->state != DSM_REPLICA || pg->access || pg->shadow || dsm_code_page(n, p))
 		return false;
 	return !n->ps.active || (pg->version > 0 && pg->version == n->ps.saved[p] &&
 				 pg->known == pg->version && !dsm_ps_staged(n, p));
@@ -280,8 +342,8 @@ void dsm_page_drop(struct dsm_node *n, uint32_t page)
 {
 	struct dsm_page *pg = &n->page[page];
 	DSM_ASSERT(n, !pg->access && !pg->shadow);
-	if (pg->state == DSM_ABSENT)
-		return;
+	if (pg->state == DSM_ABSENT || dsm_code_page(n, page))
+		return;                 /* 12.3: a sealed page stays */
 	n->env->page_unmap(n->env_ctx, page);
 	pg->state = DSM_ABSENT;
 }

@@ -63,7 +63,8 @@
  *       version starts the page over; an older one is dropped.
  *       No answer at all for DSM_FETCH_TIMEOUT_TICKS: the fault returns
  *       DSM_EUNAVAIL, the transaction FAILS with a clear error (the owner is
- *       gone; the PageServer issue will answer for it).
+ *       gone: a PageServer serves the page if it is an orphan, 8.7, and
+ *       else the manager resets the heap to the last checkpoint, 10).
  *   Rule F is why a fetched page is never stale: O's copy equals the page at
  *   every time in [v, O.gtime] (O applied every commit up to O.gtime, so any
  *   write in that range would have taken the page from it). R's snapshot is
@@ -318,6 +319,29 @@
  *        of the epoch would have moved into it), so no node can hold two
  *        epochs' heaps under one time; with a checkpoint of it on the disk,
  *        P's next takeover is into a later epoch.
+ *
+ * 12. The code area: pages that hold code (dsm/page.c)
+ *   12.1 A range of pages is written once, by ordinary commits (the master
+ *        installs the kernel's code and read-only data there, its descriptor
+ *        last), and is read-only from then on. A node that knows the range is
+ *        complete seals it (dsm_code_seal): the master after its install, any
+ *        other node to read the descriptor (12.2), keeping the seal if the
+ *        descriptor is there and unsealing (its replicas of the range go, as
+ *        a commit may have written them meanwhile) to look again if not.
+ *   12.2 On a sealed page a node takes a fault in or out of a transaction:
+ *        present, it is mapped read-only and not put in the access set (so it
+ *        never aborts a transaction and never costs a fault per transaction);
+ *        absent, it is fetched as in 1 (from its owner, a replica holder's
+ *        PageServer, or the PageServer for an orphan) and the fault waits; a
+ *        write is refused (DSM_EROFS). A fetch of a code page that times out
+ *        does not fail a transaction: it is asked again (the loss is said to
+ *        the manager as in 10.1, and counted).
+ *   12.3 A sealed page is never dropped: not by a commit (none writes it), a
+ *        recovery, a reset or an eviction, and a copy arriving for it (a
+ *        late answer, a PageServer's reload) does not replace the one held.
+ *        Why it is safe: nobody writes the range after it was sealed, so every
+ *        copy of it is the same; checkpoints hold it like any page, so a heap
+ *        restored from one brings its code back.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

@@ -2,21 +2,22 @@
  * ps.c: the PageServer's side of the protocol (proto.h, sequences 7 and 8).
  * Owns struct dsm_ps: what the disk holds (saved[]), which pages have no
  * live owner (orphan), the checkpoint being collected, and the recent page
- * requests. Talks to the disk only through env->ps_save and env->ps_commit.
+ * requests. Talks to the disk only through env->ps_begin, ps_save, ps_commit
+ * and ps_read (env.h).
  * Takes over as manager when the manager is gone from its side (proto.h 11).
  *
  * Rules: a checkpoint is collected while the PageServer holds the commit
  * token, so no commit can fall inside it: every page it stages is the page
  * at the grant's time t. A page is staged from the PageServer's own copy if
  * it has one (on a current node every present copy is current: a commit
- * that writes a page drops it), else fetched like any page (rule F holds). saved[] moves only when the environment wrote the whole
- * checkpoint. The PageServer serves only current copies, and only pages
+ * that writes a page drops it), else fetched like any page (rule F holds).
+ * saved[] moves only when the environment wrote the whole checkpoint. The PageServer serves only current copies, and only pages
  * nobody else can serve: orphans (no commit wrote them since the image was
  * restored) at once, any other page on a request repeated DSM_PS_REPEATS
  * times (its owner is silent or gone). A current copy equals the owner's
  * committed page, so serving it can never hand out a stale page.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 static bool ps_orphan(const struct dsm_ps *s, uint32_t p)
@@ -763,46 +764,43 @@ void dsm_ps_reload(struct dsm_node *n, uint64_t t)
 static void ps_snoop_install(struct dsm_node *n, const struct dsm_ps_snoop *x)
 {
 	struct dsm_page *pg = &n->page[x->page];
-	if (pg->state != DSM_ABSENT || x->v != pg->known || x->v > n->gtime) {
+	uint64_t v = x->parts.v;
+	if (pg->state != DSM_ABSENT || v != pg->known || v > n->gtime) {
 		n->ps.n_snoop_skipped++;
 		return;
 	}
 	n->ps.n_snooped++;
-	dsm_page_arrived(n, x->page, x->v, x->buf);
+	dsm_page_arrived(n, x->page, v, x->parts.buf);
 }
 
 static struct dsm_ps_snoop *ps_snoop_slot(struct dsm_ps *s, const struct dsm_msg *m)
 {
 	for (uint32_t i = 0; i < DSM_PS_SNOOPS; i++) {
 		struct dsm_ps_snoop *x = &s->snoop[i];
-		if (x->used && x->src == m->src && x->req == m->id && x->page == m->page &&
-		    x->v == m->v && x->s == m->t)
+		if (x->used && x->src == m->src && x->req == m->id && x->page == m->page)
 			return x;
 	}
 	struct dsm_ps_snoop *x = &s->snoop[s->snoop_next++ % DSM_PS_SNOOPS];
-	*x = (struct dsm_ps_snoop){.used = true, .src = m->src, .req = m->id, .page = m->page,
-				    .v = m->v, .s = m->t};
+	x->used = true;
+	x->src = m->src;
+	x->req = m->id;
+	x->page = m->page;
+	x->parts.mask = 0;
 	return x;
 }
 
-void dsm_ps_snoop(struct dsm_node *n, const uint8_t *buf, size_t len)
+void dsm_ps_snoop(struct dsm_node *n, const struct frame_hdr *h, const uint8_t *payload)
 {
-	struct frame_hdr h;
-	const uint8_t *payload;
 	struct dsm_msg m;
-	if (!n->ps.active ||
-	    frame_decode(buf, len, n->cfg.cluster, FRAME_NODE_ALL, &h, &payload, 0) != FRAME_OK ||
-	    h.src >= DSM_NODES_MAX || h.dst == n->cfg.id)
+	if (!n->ps.active || h->src >= DSM_NODES_MAX || h->dst == n->cfg.id)
 		return;
-	dsm_ps_heard(n, &h);
-	if (!dsm_is_current(n) || h.type != DSM_MSG_PAGE_DATA ||
-	    !dsm_msg_decode(h.type, payload, h.len, &m) || m.page >= n->npages)
+	dsm_ps_heard(n, h);
+	if (!dsm_is_current(n) || h->type != DSM_MSG_PAGE_DATA ||
+	    !dsm_msg_decode(h->type, payload, h->len, &m) || m.page >= n->npages)
 		return;
-	m.src = h.src;
+	m.src = h->src;
 	struct dsm_ps_snoop *x = ps_snoop_slot(&n->ps, &m);
-	memcpy(x->buf + (uint32_t)m.part * DSM_DATA_CHUNK, m.body, m.count);
-	x->mask |= (uint8_t)(1u << m.part);
-	if (x->mask != (1u << DSM_DATA_PARTS) - 1u)
+	if (!dsm_parts_take(&x->parts, &m))
 		return;
 	x->used = false;
 	ps_snoop_install(n, x);

@@ -71,7 +71,7 @@ const char *cmdline_role_name(enum cmdline_role r)
 }
 
 enum { SEEN_NODE = 1, SEEN_ROLE = 2, SEEN_CLUSTER = 4, SEEN_TEST = 8, SEEN_IMAGE = 16,
-       SEEN_CKPT = 32 };
+       SEEN_CKPT = 32, SEEN_KTRACE = 64 };
 
 static const struct key {
 	const char *name;
@@ -85,6 +85,7 @@ static const struct key {
 	{ "test", SEEN_TEST, 1, "must be 0 or 1" },
 	{ "image", SEEN_IMAGE, 1, "must be 0 or 1" },
 	{ "ckpt", SEEN_CKPT, CMDLINE_CKPT_MAX, "must be seconds 0..86400" },
+	{ "ktrace", SEEN_KTRACE, 1, "must be 0 or 1" },
 };
 
 static void store(struct cmdline *c, unsigned bit, uint32_t x)
@@ -94,6 +95,7 @@ static void store(struct cmdline *c, unsigned bit, uint32_t x)
 	case SEEN_CLUSTER: c->cluster = (uint16_t)x; break;
 	case SEEN_TEST:    c->test = (int)x; break;
 	case SEEN_IMAGE:   c->image = (int)x; break;
+	case SEEN_KTRACE:  c->ktrace = (int)x; break;
 	default:           c->ckpt_s = x; break;
 	}
 }
@@ -187,7 +189,7 @@ static void check_required(struct err *e, unsigned seen)
 int cmdline_parse(const char *s, struct cmdline *out, char *err, size_t errcap)
 {
 	struct err e = { err, errcap, 0 };
-	struct cmdline c = { 0, 0, CMDLINE_ROLE_NONE, 0, 0, 0 };
+	struct cmdline c = { 0, 0, CMDLINE_ROLE_NONE, 0, 0, 0, 0 };
 	unsigned seen = 0;
 	size_t pos = 0, len = 0;
 	char w[WORD_MAX];

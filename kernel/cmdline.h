@@ -32,6 +32,7 @@ struct cmdline {
 	int test;               /* test=1 */
 	int image;              /* image=1 */
 	uint32_t ckpt_s;        /* ckpt=<seconds> */
+	int ktrace;             /* ktrace=1: a line per code page fetched */
 };
 
 /*

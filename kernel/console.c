@@ -36,3 +36,9 @@ int console_getc(void)
 {
 	return serial_getc();
 }
+
+int console_ready(void *arg)
+{
+	(void)arg;
+	return serial_rx_ready();
+}

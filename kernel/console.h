@@ -11,5 +11,6 @@ void console_init(void);
 void console_putc(char c);
 void console_puts(const char *s);
 int console_getc(void);         /* next input byte, or -1 if none */
+int console_ready(void *arg);   /* a wait_until cond: console_getc has a byte */
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * dsmenv.c: the protocol core on the kernel (see dsmenv.h for the rules).
  * Owns this node's struct dsm_node, the local frames of the heap pages it
- * holds, the DSM receive queue, and the running transaction's restart point.
+ * holds, the DSM receive queue and the heap page-fault handler.
  *
  * The environment (dsm/env.h) on this machine:
  *   send          net_send_frame: our MAC and the peer's (or broadcast) go
@@ -21,10 +21,11 @@
  *   wake          a flag the wait loops look at
  *
  * Fault path: a heap fault inside a transaction body calls dsm_fault. OK:
- * the instruction is retried. EWAIT: the handler waits with interrupts on,
- * running the core from its wait loop, then asks again. Anything else: the
- * attempt is over, and the handler unwinds to the runner (kernel/txrun.c),
- * which begins again (aborted) or returns the error (failed).
+ * the instruction is retried. EWAIT: the handler waits with interrupts on
+ * (wait_until, which runs the core), then asks again. Anything else: the
+ * attempt is over, and the handler unwinds the body to its restart point
+ * (kernel/txbody.c); the runner (kernel/txrun.c) begins again (aborted) or
+ * returns the error (failed).
  *
  * The read set is MMU-based without accessed bits: outside a transaction
  * every heap PTE is cleared (page_protect NONE), so the first access of each
@@ -36,31 +37,40 @@
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
+#include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
 #include "kernel/time.h"
-#include "kernel/txrun.h"
+#include "kernel/txbody.h"
 #include "kernel/vm.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 
 _Static_assert(DSMENV_HEAP_PAGES <= DSM_PAGES_MAX, "the core holds the whole heap");
+/* env_now counts PIT ticks, the unit of dsm/param.h (kernel/param.h asserts
+ * the kernel's waits outlast the core's own timeouts). */
 
 static struct dsm_node node;
 static int on;
 static int in_core;             /* the core is running: never enter it again */
 static int held;                /* dsmenv_hold: frames wait in the queue */
 static volatile int woken;
+static int fault_waiting;       /* the fault path waits for a page: it runs the core */
 static uint32_t last_tick;
 static uint32_t rnd;
 static uint8_t *frame_of[DSMENV_HEAP_PAGES];   /* NULL: absent, or zero until used */
 static uint32_t frames_held;
 static struct dsmenv_stats st;
 
-static uint8_t rxq[DSMENV_RXQ][FRAME_WIRE_MAX];
-static uint16_t rxq_len[DSMENV_RXQ];
-static uint8_t rxq_snoop[DSMENV_RXQ];   /* 1: another node's frame, for dsm_ps_snoop */
+/* Frames net.c decoded and checked, waiting for the core: the header and
+ * the payload (the NIC's ring slot is reused once the interrupt returns). */
+static struct rxq_slot {
+	struct frame_hdr h;
+	uint8_t snoop;          /* 1: another node's frame, for dsm_ps_snoop */
+	uint8_t payload[FRAME_PAYLOAD_MAX];
+} rxq[DSMENV_RXQ];
 static volatile uint32_t rxq_head, rxq_tail;   /* head: interrupt; tail: core */
 
 static uint32_t page_va(uint32_t page)
@@ -127,11 +137,26 @@ static void frame_put(uint32_t page)
 	}
 }
 
+/* dsmenv_code_private: these pages' addresses map this node's own copy of
+ * the code, not the heap's frames (which the core still keeps and serves). */
+static uint32_t private_first, private_end;
+
+static int page_private(uint32_t page)
+{
+	return page >= private_first && page < private_end;
+}
+
+static void page_unmap_va(uint32_t page)
+{
+	if (!page_private(page))
+		vm_unmap(page_va(page));
+}
+
 static void env_page_map(void *ctx, uint32_t page)
 {
 	(void)ctx;
 	ASSERT(page < DSMENV_HEAP_PAGES);
-	vm_unmap(page_va(page));
+	page_unmap_va(page);
 	frame_put(page);        /* zero from now on: a zeroed frame on first use */
 }
 
@@ -139,7 +164,7 @@ static void env_page_unmap(void *ctx, uint32_t page)
 {
 	(void)ctx;
 	ASSERT(page < DSMENV_HEAP_PAGES);
-	vm_unmap(page_va(page));
+	page_unmap_va(page);
 	frame_put(page);
 }
 
@@ -148,10 +173,21 @@ static void env_page_protect(void *ctx, uint32_t page, enum dsm_prot prot)
 	uint32_t pa = (uint32_t)env_frame(page);
 
 	(void)ctx;
+	if (page_private(page))
+		return;
 	if (prot == DSM_PROT_NONE)
 		vm_unmap(page_va(page));
 	else
 		ASSERT(vm_map(page_va(page), pa, prot == DSM_PROT_WRITE ? PTE_W : 0) == 0);
+}
+
+void dsmenv_code_private(uint32_t first, uint32_t npages, uint32_t pa)
+{
+	ASSERT(first + npages <= DSMENV_HEAP_PAGES);
+	for (uint32_t i = 0; i < npages; i++)
+		ASSERT(vm_map(page_va(first + i), pa + i * PGSIZE, 0) == 0);
+	private_first = first;
+	private_end = first + npages;
 }
 
 /* A zero page read without being mapped (served, staged) takes no frame. */
@@ -184,7 +220,7 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 	panic("dsm: assert %s at %s:%d", expr, file, line);
 }
 
-/* The PageServer's disk side (kernel/psnode.c, heap part) is reached only
+/* The PageServer's disk side (kernel/psnode.c, heap-resident) is reached only
  * through this one root, set by dsmenv_set_disk: no other pointer from this
  * node-local file into heap-resident code. Unset: every call fails. */
 static const struct dsmenv_disk *disk;
@@ -273,35 +309,36 @@ int dsmenv_on(void)
 	return on;
 }
 
-/* Interrupt context (or rtl8139_poll, interrupts off): queue, never run. */
-static void rxq_put(const uint8_t *frame, size_t n, uint8_t snoop)
+/* Interrupt context (or rtl8139_poll, interrupts off): queue, never run.
+ * The payload's one copy on its way to the core. */
+static void rxq_put(const struct frame_hdr *h, const uint8_t *payload, uint8_t snoop)
 {
-	uint32_t slot;
+	struct rxq_slot *q;
 
-	if (!on || n > FRAME_WIRE_MAX)
+	if (!on || h->len > FRAME_PAYLOAD_MAX)
 		return;
 	if (rxq_head - rxq_tail == DSMENV_RXQ) {
 		st.rx_drops++;
 		return;
 	}
-	slot = rxq_head % DSMENV_RXQ;
-	memcpy(rxq[slot], frame, n);
-	rxq_len[slot] = (uint16_t)n;
-	rxq_snoop[slot] = snoop;
+	q = &rxq[rxq_head % DSMENV_RXQ];
+	q->h = *h;
+	q->snoop = snoop;
+	memcpy(q->payload, payload, h->len);
 	__asm__ volatile("" ::: "memory");
 	rxq_head++;
 	st.rx_queued++;
 }
 
-void dsmenv_rx(const uint8_t *frame, size_t n)
+void dsmenv_rx(const struct frame_hdr *h, const uint8_t *payload)
 {
-	rxq_put(frame, n, 0);
+	rxq_put(h, payload, 0);
 }
 
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type)
+void dsmenv_rx_snoop(const struct frame_hdr *h, const uint8_t *payload)
 {
-	if (node.ps.active && (type == DSM_MSG_PAGE_DATA || dsm_ps_asks_manager(type)))
-		rxq_put(frame, n, 1);
+	if (node.ps.active && (h->type == DSM_MSG_PAGE_DATA || dsm_ps_asks_manager(h->type)))
+		rxq_put(h, payload, 1);
 }
 
 int dsmenv_pending(void)
@@ -318,11 +355,11 @@ void dsmenv_poll(void)
 		return;
 	in_core = 1;
 	for (uint32_t i = 0; i < DSMENV_RXQ && rxq_tail != rxq_head; i++) {
-		uint32_t slot = rxq_tail % DSMENV_RXQ;
-		if (rxq_snoop[slot])
-			dsm_ps_snoop(&node, rxq[slot], rxq_len[slot]);
+		const struct rxq_slot *q = &rxq[rxq_tail % DSMENV_RXQ];
+		if (q->snoop)
+			dsm_ps_snoop(&node, &q->h, q->payload);
 		else
-			dsm_frame_in(&node, rxq[slot], rxq_len[slot]);
+			dsm_msg_in(&node, &q->h, q->payload);
 		__asm__ volatile("" ::: "memory");
 		rxq_tail++;
 	}
@@ -352,13 +389,71 @@ static void lat_record(uint64_t t0)
 	st.lat_n++;
 }
 
-/* Trap context, interrupts off. Waits for a fetch with interrupts on. */
+static int fault_woken(void *arg)
+{
+	(void)arg;
+	return woken;
+}
+
+/* Wait, interrupts on, for the core to wake us (a page came) or one tick:
+ * the fault path's one wait, in which it runs the core itself. */
+static void fault_wait(void)
+{
+	woken = 0;
+	fault_waiting = 1;
+	sti();
+	(void)wait_until(fault_woken, 0, 1);
+	cli();
+	fault_waiting = 0;
+}
+
+/* A fault on the sealed code area (dsm/proto.h 12), in or out of a body:
+ * wait for the page as long as it takes (a fetch that times out is asked
+ * again, and said), check it (kcode_page_in), retry the instruction. */
+static int code_fault(uint32_t page, uint32_t va, int write)
+{
+	uint32_t timeouts = node.stats.code_timeouts;
+	uint64_t t0 = 0;
+
+	if (in_core || fault_waiting)
+		panic("dsm: code page %u (0x%08x) faulted inside the fault path: node-local code "
+		      "must not run heap-resident code", page, va);
+	for (;;) {
+		int r = core_fault(page, write);
+		if (r == DSM_OK) {
+			kcode_page_in(page, frame_or_zero(page),
+				      t0 ? (uint32_t)time_tsc_to_us(rdtsc() - t0) : 0, t0 != 0,
+				      node.fetch.parts.src);
+			return 1;
+		}
+		if (r == DSM_EROFS && txbody_active())
+			txbody_unwind(r);
+		if (r != DSM_EWAIT)
+			panic("dsm: write to the read-only code area at 0x%08x outside a "
+			      "transaction", va);
+		if (!t0)
+			t0 = rdtsc();
+		if (node.stats.code_timeouts != timeouts) {
+			timeouts = node.stats.code_timeouts;
+			kprintf("dsm: code page %u: no answer in %u s; asking again\n", page,
+				DSM_FETCH_TIMEOUT_TICKS / PIT_HZ);
+		}
+		fault_wait();
+	}
+}
+
+/* Trap context, interrupts off. Waits for a fetch with interrupts on: one
+ * tick at most between asks, or until the core wakes us (the page came). */
 int dsmenv_fault(uint32_t err, uint32_t va)
 {
 	uint32_t page = (va - HEAP_VBASE) / PGSIZE, start = time_ticks;
 	uint64_t t0 = 0;
 
-	if (!on || !txrun_in_body() || in_core || va < HEAP_VBASE || va > HEAP_VLAST)
+	if (!on || va < HEAP_VBASE || va > HEAP_VLAST)
+		return 0;
+	if (dsm_code_page(&node, page))
+		return code_fault(page, va, err & 2u);
+	if (!txbody_active() || in_core)
 		return 0;
 	st.faults++;
 	for (;;) {
@@ -369,22 +464,14 @@ int dsmenv_fault(uint32_t err, uint32_t va)
 			return 1;
 		}
 		if (r != DSM_EWAIT)
-			txrun_unwind(r);
+			txbody_unwind(r);
 		if (!t0) {
 			t0 = rdtsc();
 			st.remote++;
 		}
 		if (time_ticks - start > DSMENV_WAIT_TICKS)
-			txrun_unwind(DSMENV_ETIMEOUT);
-		woken = 0;
-		sti();
-		uint32_t tick = time_ticks;
-		while (!woken && time_ticks == tick) {
-			dsmenv_poll();
-			if (!woken)
-				kernel_idle();
-		}
-		cli();
+			txbody_unwind(DSMENV_ETIMEOUT);
+		fault_wait();
 	}
 }
 
@@ -393,6 +480,7 @@ const char *dsmenv_strerror(int err)
 	switch (err) {
 	case DSM_EUNAVAIL:    return "page unavailable (its owner did not answer)";
 	case DSM_EINVAL:      return "not a heap page";
+	case DSM_EROFS:       return "the code area is read-only";
 	case DSM_ETOOBIG:
 	case TXN_ETOOBIG:     return "transaction touches too many pages";
 	case TXN_ENOTOKEN:    return "commit token manager did not answer";
@@ -427,7 +515,7 @@ struct dsm_node *dsmenv_node(void)
 
 int dsmenv_busy(void)
 {
-	return in_core || held;
+	return in_core || held || fault_waiting;
 }
 
 void dsmenv_hold(int on_hold)

@@ -4,11 +4,18 @@
  * and the MMU, the heap page-fault path, and the runner of one transaction.
  *
  * Interface rules:
- * - The core runs only in the main thread, never from an interrupt and never
- *   inside itself: dsmenv_rx (interrupt context) only queues a frame;
- *   dsmenv_poll (kernel_idle, wait loops) delivers queued frames and ticks.
- * - Transactions are run by kernel/txrun.c, which uses dsmenv_node() and
- *   dsmenv_poll(); dsmenv_busy() says the core is running right now.
+ * - The core never runs inside itself, and never from the receive
+ *   interrupt: dsmenv_rx (interrupt context) only queues a frame. It runs
+ *   from dsmenv_poll, called by wait_until (kernel/wait.c) in the main
+ *   thread, and at the end of an interrupt that cut into a transaction body
+ *   while the core was idle (kernel/txbody.c, txbody_irq_exit), so that a
+ *   commit that aborts the body is seen at once. dsmenv_busy() says the core
+ *   is running right now, or that the fault path is waiting for a page (it
+ *   runs the core itself: a page's reply is taken in that one place).
+ * - Transactions are run by kernel/txrun.c (heap-resident) on dsmenv_node();
+ *   their bodies' restart point is kernel/txbody.c (node-local).
+ * - Node-local, with trap.c's page-fault handler (dsmenv_fault), registered
+ *   by kernel/boot.c.
  */
 #ifndef PLURIX_KERNEL_DSMENV_H
 #define PLURIX_KERNEL_DSMENV_H
@@ -17,12 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dsm/frame.h"
 #include "kernel/cmdline.h"
+#include "kernel/param.h"
 
-#define DSMENV_HEAP_PAGES  65536u  /* heap pages (256 MiB, DSM_PAGES_MAX); frames as used */
-#define DSMENV_RXQ         256u    /* DSM frames queued between interrupt and core */
-#define DSMENV_WAIT_TICKS  3000u   /* longest wait for a page, a token or a decision */
-#define DSMENV_LAT_SAMPLES 64u     /* remote fault latencies kept for `heap` */
 
 /* The runner's errors besides the core's (DSM_E*, TXN_E*). */
 #define DSMENV_EOFF     -100    /* no heap on this node (node id too large) */
@@ -44,10 +49,12 @@ struct dsm_node;
 
 void dsmenv_init(const struct cmdline *c);
 int dsmenv_on(void);
-void dsmenv_rx(const uint8_t *frame, size_t n);
-/* A checked frame for another node, of frame type `type`: a PageServer
- * queues the pages going by (PageData), nothing else. */
-void dsmenv_rx_snoop(const uint8_t *frame, size_t n, uint8_t type);
+/* A protocol frame for us that net.c decoded and checked (frame_decode,
+ * FRAME_OK): queued for the core, which gets the header and the payload. */
+void dsmenv_rx(const struct frame_hdr *h, const uint8_t *payload);
+/* A checked frame for another node (FRAME_REJ_NODE): a PageServer queues the
+ * pages going by (PageData) and the asks for the manager, nothing else. */
+void dsmenv_rx_snoop(const struct frame_hdr *h, const uint8_t *payload);
 int dsmenv_pending(void);               /* call with interrupts off */
 void dsmenv_poll(void);
 int dsmenv_fault(uint32_t err, uint32_t va);   /* 1: handled, retry; 0: not ours */
@@ -65,24 +72,15 @@ struct dsmenv_disk {
 	int (*read)(uint32_t page, uint8_t *buf, uint64_t *v);
 };
 void dsmenv_set_disk(const struct dsmenv_disk *d);
+/* A PageServer runs the kernel from its own image: heap pages [first,
+ * first + npages) are mapped read-only to the frames at pa, for good; the
+ * core keeps its own copies of those pages (it checkpoints and serves them)
+ * but never maps them there. */
+void dsmenv_code_private(uint32_t first, uint32_t npages, uint32_t pa);
 const char *dsmenv_strerror(int err);
 uint32_t dsmenv_heap_bytes(void);       /* 0 until the node holds a heap */
 uint32_t dsmenv_frames_held(void);      /* local frames holding heap pages */
-struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, shell) */
+struct dsm_node *dsmenv_node(void);     /* the core's context (txrun, the commands) */
 const struct dsmenv_stats *dsmenv_stats(void);
-
-/* heapcmd.c: the shell's heap commands. */
-int heapcmd_peek(int argc, char **argv);
-int heapcmd_poke(int argc, char **argv);
-int heapcmd_heap(int argc, char **argv);
-int heapcmd_txstat(int argc, char **argv);
-
-/* workcmd.c: workloads on the heap. */
-int workcmd_bank(int argc, char **argv);
-int workcmd_counter(int argc, char **argv);
-int workcmd_txbench(int argc, char **argv);
-int workcmd_txprint(int argc, char **argv);
-int workcmd_fill(int argc, char **argv);
-int workcmd_sum(int argc, char **argv);
 
 #endif

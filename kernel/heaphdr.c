@@ -8,18 +8,18 @@
  * checks magic, layout version and size. A node whose join takes longer
  * than HEAPHDR_JOIN_WAIT_US becomes ready anyway and keeps joining in the
  * background: heap commands say "not joined" until it has.
- * Heap part: touches the heap only inside transactions.
+ * Heap-resident: touches the heap only inside transactions.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
+#include "kernel/param.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
+#include "kernel/wait.h"
 
-#define HEAPHDR_JOIN_WAIT_US 5000000u   /* a slave waits this long for its join */
-#define HEAPHDR_RESTORE_WAIT_US 15000000u /* a master waits for a PageServer's image */
 
 struct hdr_arg {
 	struct heap_header h;
@@ -65,16 +65,15 @@ static void heap_create(void)
 			HEAP_VBASE, dsmenv_node()->gtime);
 }
 
+static int joined(void *arg)
+{
+	(void)arg;
+	return dsmenv_heap_bytes() != 0;
+}
+
 static int wait_joined(uint64_t limit_us)
 {
-	uint64_t start = time_us();
-
-	while (dsmenv_heap_bytes() == 0) {
-		if (time_us() - start > limit_us)
-			return -1;
-		kernel_idle();
-	}
-	return 0;
+	return wait_until(joined, 0, (uint32_t)(limit_us * PIT_HZ / 1000000u) + 1u);
 }
 
 /* Read and check the header; `what` says how this node came to the heap. */

@@ -12,7 +12,11 @@
  *   pages 64..79  txbench disjoint: one page per node (64 + node)
  *   page 80       txbench contended: one shared page
  *   pages 96..111 heartbeat: one beat record per node (96 + node), kernel/sched.c
- *   pages 128..64511  bulk data written by `fill` and read by `sum` (kernel/workcmd.c)
+ *   pages 128..63487  bulk data written by `fill` and read by `sum` (shell/workcmd.c)
+ *   pages 63488..64511  the code area (kernel/kcode.h): the heap-resident
+ *                 kernel's code and read-only data, installed once by the
+ *                 master, read-only after (dsm/proto.h 12); page 63488 is its
+ *                 descriptor, written last
  *   pages 64512..65535  the object heap (mm/): 4 MB of objects, allocators,
  *                 backchains and the name directory
  */
@@ -21,6 +25,7 @@
 
 #include <stdint.h>
 
+#include "dsm/param.h"
 #include "kernel/memlayout.h"
 
 #define HEAP_PAGE_VA(p)       (HEAP_VBASE + (uint32_t)(p) * PGSIZE)
@@ -52,9 +57,13 @@ _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 #define HEAP_PG_BENCH_SHARED  80u
 #define HEAP_PG_BEAT          96u
 #define HEAP_PG_DATA          128u
+#define HEAP_PG_CODE          63488u   /* the code area's first page (its descriptor) */
+#define HEAP_CODE_PAGES       1024u    /* ... and its size: 4 MB */
 #define HEAP_PG_MM            64512u   /* the object heap's first page: the top 4 MB */
+_Static_assert(HEAP_PG_CODE + HEAP_CODE_PAGES == HEAP_PG_MM, "the code area ends where mm begins");
 #define HEAP_MM_PAGES         1024u    /* ... and its size */
-#define HEAP_NODES_MAX        16u   /* per-node pages above: DSM_NODES_MAX */
+#define HEAP_NODES_MAX        16u   /* per-node pages above: one per node id */
+_Static_assert(HEAP_NODES_MAX == DSM_NODES_MAX, "a per-node page for every node id");
 
 /* heaphdr.c: boot roles. The master writes the header; a slave waits (a
  * bounded time) until it joined, then reads and checks it. Prints one

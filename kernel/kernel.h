@@ -27,8 +27,9 @@ void *memmove(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
-/* 32 random bits for workloads (xorshift seeded from the TSC and the node id):
- * not for anything that must be unpredictable. */
+/* 32 random bits for workloads (xorshift seeded from the TSC and the seed the
+ * boot gives, the node id): not for anything that must be unpredictable. */
+void kernel_random_seed(uint32_t seed);
 uint32_t kernel_random(void);
 
 /* panic.c */
@@ -42,12 +43,10 @@ extern int kernel_test_mode;    /* test=1: halting exits QEMU */
 			panic("assert %s at %s:%d", #c, __FILE__, __LINE__); \
 	} while (0)
 
-/* main.c: what the node was told at boot, and when it became ready. */
+/* boot.c (node-local): what the node was told at boot. */
 extern struct cmdline kernel_cmdline;
+/* main.c (heap-resident): when the node became ready. */
 extern uint64_t kernel_ready_us;
-/* Wait for something to do: finish NIC receive backlog, or sleep until the
- * next interrupt. Every wait loop in the kernel calls this. */
-void kernel_idle(void);
 
 /* isa-debug-exit (docs/CONTRACT.md) */
 #define QEMU_EXIT_PORT  0xf4

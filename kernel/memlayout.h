@@ -8,16 +8,20 @@
  *   0x00000000  page 0            not mapped: catches NULL dereferences
  *   0x00001000  low memory        BIOS data, loader's multiboot info, VGA
  *                                 text buffer at 0xB8000 (identity-mapped)
- *   0x00100000  KERNEL_BASE       the kernel image (linker.ld), two parts:
- *                 node-local part  boot, trap entry, page-fault path, timers,
- *                                  console raw output, RTL8139, dsm/ codec:
+ *   0x00100000  KERNEL_BASE       the kernel image (linker.ld):
+ *                 node-local part  boot, traps, paging, the page-fault path,
+ *                                  timers, console, drivers, the protocol
+ *                                  core (mk/kernel.mk LOCAL_SRCS):
  *                                  __local_start .. __local_end
- *                 heap part        shell and other services, moved into the
- *                                  distributed heap by a later issue:
- *                                  __heappart_start .. __heappart_end
+ *                 window           the heap-resident kernel's per-node
+ *                                  variables (4 MB at a fixed place)
+ *                 heap part image  plurix.elf only: the rest of the kernel
+ *                                  as loaded, for a master to install in
+ *                                  the heap's code area (__kcode_lma);
+ *                                  it runs from 0x8F801000 (kernel/kcode.h)
  *   __kernel_end  local frames     free RAM from the Multiboot memory map,
  *                                  handed out by kalloc (page tables, NIC
- *                                  buffers, later cached heap pages)
+ *                                  buffers, the frames of heap pages held)
  *   ...           up to the top of local RAM, at most KMEM_LOCAL_MAX
  *
  *   0x80000000  HEAP_VBASE        the distributed heap: 1 GiB, reserved on

@@ -6,13 +6,15 @@
  * sequence number, the encode buffer and the pong mailbox. The encode
  * buffer is shared by every context, so net_send runs with interrupts off.
  *
- * Receive path, per frame (interrupt context):
+ * Receive path, per frame (interrupt context): the one place a received
+ * frame is decoded and its CRC checked, with the one set of counters.
  *   1. drop our own frames (a multicast hub loops them back)
- *   2. frame_decode: reject and count, or accept
+ *   2. frame_decode: reject and count, or accept; a PageServer hands good
+ *      frames for other nodes to the core's snoop queue (kernel/dsmenv.c)
  *   3. learn src node -> src MAC
  *   4. PING: send PONG with the same payload; PONG: fill the mailbox;
- *      DSM types (16..127): queued for the protocol core (kernel/dsmenv.c),
- *      which runs from the main loop, never here
+ *      DSM types (16..127): the header and payload queued for the protocol
+ *      core (kernel/dsmenv.c), which runs later, outside this interrupt
  */
 #include "drivers/rtl8139.h"
 #include "kernel/dsmenv.h"
@@ -126,7 +128,7 @@ int net_send(uint16_t dst, uint8_t type, const void *payload, size_t len)
 	h.src = my_node;
 	h.dst = dst;
 	h.seq = tx_seq++;
-	h.gtime = 0;            /* global time: the protocol core, later */
+	h.gtime = 0;            /* only the core's own frames carry the global time */
 	n = frame_encode(txbuf, sizeof(txbuf), dmac, my_mac, &h, payload, len);
 	r = n == 0 ? NET_ERR_LEN : (rtl8139_send(txbuf, n) < 0 ? NET_ERR_FULL : 0);
 	irq_restore(f);
@@ -217,7 +219,7 @@ static void net_rx(const uint8_t *frame, size_t n)
 	}
 	v = frame_decode(frame, n, my_cluster, my_node, &h, &payload, &counters);
 	if (v == FRAME_REJ_NODE && snooping) {
-		dsmenv_rx_snoop(frame, n, h.type);  /* another node's frame: the PageServer looks */
+		dsmenv_rx_snoop(&h, payload);   /* another node's frame: the PageServer looks */
 		return;
 	}
 	if (v != FRAME_OK)
@@ -242,7 +244,7 @@ static void net_rx(const uint8_t *frame, size_t n)
 		net_train_part(&h, payload);
 	} else if (h.type >= FRAME_TYPE_DSM_FIRST && h.type < FRAME_TYPE_PS_FIRST) {
 		st.rx_dsm++;
-		dsmenv_rx(frame, n);
+		dsmenv_rx(&h, payload);
 	} else {
 		st.rx_unknown_type++;
 	}

@@ -14,11 +14,11 @@
  * GC task (kernel/sched.c, every OBJHEAP_GC_TICKS): one transaction that
  * first reads this node's candidate head and inbox (its own system page and
  * the GC page, both usually replicated locally): nothing there, nothing
- * written. Otherwise mm_gc on OBJHEAP_GC_BUDGET candidates. Then, if one
+ * written. Otherwise gc_run on OBJHEAP_GC_BUDGET candidates. Then, if one
  * page saw OBJHEAP_FSMON_AUTO aborts, it moves that page's objects apart.
  *
- * Abort hook: objheap_txn_ended (txrun.c, outside the body) hands the page
- * of the last abort to mm_fsmon_abort, which counts in struct mm only
+ * Abort hook: objheap_txn_ended (registered with txrun_on_aborted, run
+ * outside the body) hands the page of the last abort to mm_fsmon_abort, which counts in struct mm only
  * (node-local, so the count survives the abort it describes); it never
  * touches the heap.
  *
@@ -32,6 +32,7 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
+#include "kernel/txbody.h"
 #include "kernel/txrun.h"
 
 #define OBJ_BASE HEAP_PAGE_VA(HEAP_PG_MM)
@@ -76,7 +77,7 @@ static uint32_t aborts_seen;            /* txn.n_aborts at the last hook */
 static struct {
 	int valid;
 	uint32_t attempt;                       /* txrun_stats()->attempts when made */
-	struct mm_gc_result res;
+	struct gc_result res;
 	uint32_t moved, skipped;
 	int err;
 } pending;
@@ -120,7 +121,7 @@ static void format_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(&mm, "t.list", x->list);
 	if (x->r != MM_OK && x->r != MM_EEXIST)
-		txrun_unwind(DSM_EABORTED);     /* nothing of a half format may commit */
+		txbody_unwind(DSM_EABORTED);     /* nothing of a half format may commit */
 }
 
 static void objheap_format(void)
@@ -144,6 +145,7 @@ void objheap_boot(void)
 	if (!dsmenv_on() || kernel_cmdline.role == CMDLINE_ROLE_PAGESERVER ||
 	    kernel_cmdline.node >= HEAP_NODES_MAX)
 		return;
+	txrun_on_aborted(objheap_txn_ended);
 	n = dsmenv_node();
 	if (n->ps.active || mm_init(&mm, &acc, 0, OBJ_BASE, HEAP_MM_PAGES * PGSIZE,
 				    kernel_cmdline.node, HEAP_NODES_MAX) != MM_OK)
@@ -191,17 +193,17 @@ static void pending_fold(void)
 
 const struct objheap_stats *objheap_stats(void)
 {
-	if (!txrun_in_body())
+	if (!txbody_active())
 		pending_fold();
 	return &st;
 }
 
-int objheap_gc_once(uint32_t budget, struct mm_gc_result *res)
+int objheap_gc_once(uint32_t budget, struct gc_result *res)
 {
-	*res = (struct mm_gc_result){ 0 };
-	if (!mm_gc_pending(&mm))
+	*res = (struct gc_result){ 0 };
+	if (!gc_pending(&mm))
 		return MM_ENOENT;
-	return mm_gc(&mm, budget, res);
+	return gc_run(&mm, budget, res);
 }
 
 /* Like mm_fsmon_relocate, but at most OBJHEAP_FSMON_MOVES objects a

@@ -5,7 +5,7 @@
  *
  * Interface rules:
  * - objheap_mm() is NULL on a node without the object heap (no heap, the
- *   PageServer). Every mm_* call on it runs inside a txrun() body.
+ *   PageServer). Every mm_* and gc_* call on it runs inside a txrun() body.
  * - The types below are created once, with the format, and never move or
  *   go (pinned read-only descriptors): their addresses may be cached.
  * - objheap_txn_ended() runs outside any body (txrun's attempt_end) and
@@ -16,12 +16,10 @@
 
 #include <stdint.h>
 
+#include "gc/gc.h"
+#include "kernel/param.h"
 #include "mm/mm.h"
 
-#define OBJHEAP_GC_TICKS     100u  /* GC task period: 1 s at PIT_HZ 100 */
-#define OBJHEAP_GC_BUDGET    64u   /* candidates one GC transaction examines */
-#define OBJHEAP_FSMON_AUTO   20u   /* aborts on one page before the task separates its objects */
-#define OBJHEAP_FSMON_MOVES  4u    /* objects one monitor transaction moves */
 
 /* The element: two reference cells, a value and a spare word. */
 enum { OBJ_E_NEXT = 0, OBJ_E_PEER = 12, OBJ_E_VALUE = 24, OBJ_E_TOKEN = 28, OBJ_E_SIZE = 32 };
@@ -49,18 +47,8 @@ struct objheap_stats {
 };
 const struct objheap_stats *objheap_stats(void);
 /* One GC round in the caller's body; budget candidates. */
-int objheap_gc_once(uint32_t budget, struct mm_gc_result *res);
+int objheap_gc_once(uint32_t budget, struct gc_result *res);
 /* In a body: if a page has >= min aborts, relocate its objects apart. */
 int objheap_fsmon_step(uint32_t min, uint32_t *moved);
-
-/* objcmd.c: the shell's commands (docs/CONTRACT.md, "The object heap"). */
-int objcmd_objstat(int argc, char **argv);
-int objcmd_gc(int argc, char **argv);
-int objcmd_relocate(int argc, char **argv);
-int objcmd_fsmon(int argc, char **argv);
-int objcmd_obj(int argc, char **argv);
-int objcmd_list(int argc, char **argv);
-int objcmd_objbench(int argc, char **argv);
-int objcmd_fsbench(int argc, char **argv);
 
 #endif

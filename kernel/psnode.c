@@ -16,10 +16,10 @@
  *
  * Rules: runs in the main thread only (the core calls it from dsmenv_poll);
  * disk I/O blocks that thread, never an interrupt. Nothing is formatted over
- * data that is not a blank disk. Heap part.
+ * data that is not a blank disk. Heap-resident.
  */
-#include "dsm/dsm.h"
 #include "drivers/ata.h"
+#include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/psnode.h"

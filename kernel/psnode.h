@@ -40,9 +40,4 @@ void psnode_die_after(uint32_t sectors);
 const struct psnode_stats *psnode_stats(void);
 const struct ps_image *psnode_image(void);
 
-/* pscmd.c: the shell's commands. */
-int pscmd_checkpoint(int argc, char **argv);
-int pscmd_pageserver(int argc, char **argv);
-int pscmd_forgetps(int argc, char **argv);
-
 #endif

@@ -4,15 +4,38 @@
  * calls sched_poll whenever it waits for input, so tasks run between
  * commands, never inside one, and never nest. A task that fails is counted
  * and tried again at its next period: it never stops the node.
+ * The shell prints the news of the heap (shell/news.c) and calls sched_poll
+ * whenever it waits for input.
  */
 #ifndef PLURIX_KERNEL_SCHED_H
 #define PLURIX_KERNEL_SCHED_H
 
 #include <stdint.h>
 
+#include "kernel/heaplayout.h"
+
+/* A node's heartbeat record, one page each: HEAP_PG_BEAT + node. */
+struct sched_beat {
+	uint32_t node;
+	uint32_t beats;
+	uint64_t gtime;          /* the node's global time when it beat */
+	uint64_t uptime_ms;
+};
+#define SCHED_BEAT_OF(n) ((volatile struct sched_beat *)HEAP_PAGE_VA(HEAP_PG_BEAT + (n)))
+
+struct sched_task {
+	const char *name;
+	uint32_t period_ticks;
+	void (*body)(void *);
+	uint32_t next;          /* time_ticks it is due */
+	uint32_t runs, fails;
+	int last_err;           /* of its last run: 0, or txrun's error */
+};
+
 void sched_init(void);
 void sched_poll(void);
-int sched_cmd_tasks(int argc, char **argv);     /* shell: tasks */
-int sched_cmd_nodes(int argc, char **argv);     /* shell: nodes */
+const struct sched_task *sched_tasks(uint32_t *ntasks);
+/* 1: this node, not the manager, has heard nothing from it for MGR_SILENT_TICKS. */
+int sched_manager_silent(void);
 
 #endif

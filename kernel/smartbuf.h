@@ -15,7 +15,8 @@
 
 #include <stdint.h>
 
-#define SMARTBUF_BYTES 4096u    /* output one transaction may hold back */
+#include "kernel/param.h"
+
 
 void smartbuf_open(void);       /* an attempt starts: hold output from now */
 void smartbuf_commit(void);     /* it committed: print what it held, stop holding */

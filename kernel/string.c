@@ -1,7 +1,7 @@
 /*
- * string.c: memset, memcpy, memmove, memcmp, strlen, strcmp (and kernel_random)
- * for the kernel
- * (there is no libc). memcpy and memset use `rep movs/stos`, which the
+ * string.c: memset, memcpy, memmove, memcmp, strlen, strcmp (and
+ * kernel_random, seeded once at boot by kernel/boot.c) for the kernel (there
+ * is no libc). memcpy and memset use `rep movs/stos`, which the
  * NIC's transmit copies (up to 1514 bytes per frame) feel under emulation;
  * the rest are plain byte loops.
  */
@@ -66,14 +66,22 @@ int strcmp(const char *a, const char *b)
 	return (uint8_t)*a - (uint8_t)*b;
 }
 
+static uint32_t random_state;
+
+void kernel_random_seed(uint32_t seed)
+{
+	random_state = (uint32_t)rdtsc() * 2654435761u + seed + 1u;
+	if (random_state == 0)
+		random_state = 1;       /* xorshift stays at 0 forever */
+}
+
 uint32_t kernel_random(void)
 {
-	static uint32_t x;
+	uint32_t x = random_state ? random_state : 1u;
 
-	if (x == 0)
-		x = (uint32_t)rdtsc() * 2654435761u + kernel_cmdline.node + 1u;
 	x ^= x << 13;
 	x ^= x >> 17;
 	x ^= x << 5;
+	random_state = x;
 	return x;
 }

@@ -1,16 +1,19 @@
 /*
  * trap.c: the IDT, the exception panic, and IRQ dispatch.
- * Owns the IDT and the IRQ handler table. Every CPU exception is fatal for
- * now: it prints one `panic: ` line (docs/CONTRACT.md) with vector, error
- * code, EIP, CR2 and the registers, then halts (test=1: QEMU exits with
- * the failure code), except a heap-range page fault inside a transaction,
- * which kernel/dsmenv.c resolves (or unwinds the transaction).
+ * Owns the IDT, the IRQ handler table and the two hooks others register the
+ * way drivers register IRQs (Plan 9's trapenable): a page-fault handler,
+ * which may resolve a fault (kernel/dsmenv.c: a heap page, now mapped), and
+ * an after-interrupt hook, run after every IRQ's handler and EOI, which may
+ * redirect the interrupted code (kernel/txbody.c: a body whose transaction
+ * the IRQ's frames aborted). trap.c names neither.
+ *
+ * Every other CPU exception is fatal: it prints one `panic: ` line
+ * (docs/CONTRACT.md) with vector, error code, EIP, CR2 and the registers,
+ * then halts (test=1: QEMU exits with the failure code).
  */
 #include "drivers/pic.h"
-#include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
 #include "kernel/trap.h"
-#include "kernel/txrun.h"
 #include "kernel/x86.h"
 
 #define IDT_N        (T_IRQ0 + T_NIRQ)
@@ -32,8 +35,9 @@ struct idtr {
 extern uint32_t trap_stubs[IDT_N];     /* boot/trap.asm */
 static struct idt_gate idt[IDT_N];
 static trap_irq_fn irq_fns[T_NIRQ];
+static trap_pf_fn pf_fn;
+static trap_exit_fn exit_fn;
 uint32_t trap_irq_count[T_NIRQ];
-volatile uint32_t trap_irq_total;
 
 static const char *const exc_names[] = {
 	"divide error", "debug", "nmi", "breakpoint", "overflow",
@@ -67,6 +71,16 @@ void trap_irq_register(int irq, trap_irq_fn fn)
 	pic_unmask(irq);
 }
 
+void trap_pf_register(trap_pf_fn fn)
+{
+	pf_fn = fn;
+}
+
+void trap_exit_register(trap_exit_fn fn)
+{
+	exit_fn = fn;
+}
+
 static void trap_exception(struct trapframe *tf)
 {
 	const char *name = tf->vector < NELEM(exc_names) ? exc_names[tf->vector] : "reserved";
@@ -84,8 +98,8 @@ void trap_dispatch(struct trapframe *tf)
 {
 	int irq;
 
-	if (tf->vector == T_PF && dsmenv_fault(tf->err, cr2_read()))
-		return;                 /* a heap page, now mapped: retry */
+	if (tf->vector == T_PF && pf_fn && pf_fn(tf->err, cr2_read()))
+		return;                 /* resolved: retry the instruction */
 	if (tf->vector < T_IRQ0)
 		trap_exception(tf);     /* does not return */
 	irq = (int)(tf->vector - T_IRQ0);
@@ -94,9 +108,9 @@ void trap_dispatch(struct trapframe *tf)
 	if (pic_spurious(irq))
 		return;
 	trap_irq_count[irq]++;
-	trap_irq_total++;
 	if (irq_fns[irq])
 		irq_fns[irq]();
 	pic_eoi(irq);
-	txrun_irq_exit(tf);     /* a commit that aborts the interrupted body */
+	if (exit_fn)
+		exit_fn(tf);
 }

@@ -25,12 +25,17 @@ _Static_assert(sizeof(struct trapframe) == 17 * 4, "matches boot/trap.asm");
 #define T_NIRQ    16
 
 typedef void (*trap_irq_fn)(void);
+/* Page fault, interrupts off: 1 if resolved (the instruction is retried). */
+typedef int (*trap_pf_fn)(uint32_t err, uint32_t cr2);
+/* After an IRQ's handler and EOI, interrupts off: may change tf->eip. */
+typedef void (*trap_exit_fn)(struct trapframe *tf);
 
 void gdt_init(void);
 void trap_init(void);
 void trap_irq_register(int irq, trap_irq_fn fn);
+void trap_pf_register(trap_pf_fn fn);
+void trap_exit_register(trap_exit_fn fn);
 void trap_dispatch(struct trapframe *tf);
 extern uint32_t trap_irq_count[T_NIRQ];
-extern volatile uint32_t trap_irq_total;        /* every IRQ handled, for kernel_idle */
 
 #endif

@@ -1,101 +1,48 @@
 /*
- * txrun.c: the transaction runner (see txrun.h). Owns the restart point of
- * the running body, its undo hooks, and the runner's counters. Talks to the
- * protocol core only through txn/txn.h on dsmenv_node(), and runs the core
- * only through dsmenv_poll().
+ * txrun.c: the transaction runner (see txrun.h). Owns the running attempt's
+ * undo hooks, the hook run after every aborted attempt, and the runner's
+ * counters; the restart point of the body is kernel/txbody.c. Node-local:
+ * the boot installs the kernel in the heap with it (kernel/kcode.c). Talks to the protocol core through txn/txn.h
+ * and dsm/dsm.h on dsmenv_node(), and waits only in wait_until (which runs
+ * the core).
  *
  * One attempt:
  *   txn_begin -> [starving: wait for the token] -> body -> txn_commit ->
  *   [wait for the decision] -> COMMITTED (print held output) | ABORTED
  *   (undo, drop output, begin again) | FAILED (undo, drop output, error).
- * A body is cut off (longjmp to the restart point) by the fault path when
- * the core refuses a page, and by txrun_irq_exit when an interrupt's frames
- * aborted the transaction. A starving transaction that gave the token back
+ * A body is cut off (unwound to its restart point, kernel/txbody.c) by the
+ * fault path when the core refuses a page, and at the end of an interrupt
+ * whose frames aborted the transaction. A starving transaction that gave the token back
  * while waiting for a page (proto.h, 5: its writes are rewound, it stays
  * live) runs its body again from the start once it holds the token again.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "kernel/objheap.h"
 #include "kernel/smartbuf.h"
 #include "kernel/time.h"
+#include "kernel/txbody.h"
 #include "kernel/txrun.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 
 static struct {
-	uint32_t jb[6];                 /* ebx esi edi ebp esp eip */
-	volatile int in_body;
-	volatile int err;               /* why the body was cut off */
 	uint32_t nundo;
 	void (*undo_fn[TXRUN_UNDO_MAX])(void *);
 	void *undo_arg[TXRUN_UNDO_MAX];
 } run;
 
 static struct txrun_stats st;
+static void (*aborted_hook)(void);      /* txrun_on_aborted: heap-resident */
 
-int txrun_setjmp(uint32_t jb[6]) __attribute__((returns_twice));
-void txrun_longjmp(uint32_t jb[6]) __attribute__((noreturn));
-__asm__(".text\n"
-	".globl txrun_setjmp\n"
-	"txrun_setjmp:\n"
-	"	movl 4(%esp), %eax\n"
-	"	movl %ebx, 0(%eax)\n"
-	"	movl %esi, 4(%eax)\n"
-	"	movl %edi, 8(%eax)\n"
-	"	movl %ebp, 12(%eax)\n"
-	"	leal 4(%esp), %ecx\n"       /* esp after our ret */
-	"	movl %ecx, 16(%eax)\n"
-	"	movl (%esp), %ecx\n"
-	"	movl %ecx, 20(%eax)\n"
-	"	xorl %eax, %eax\n"
-	"	ret\n"
-	".globl txrun_longjmp\n"
-	"txrun_longjmp:\n"
-	"	movl 4(%esp), %edx\n"
-	"	movl 0(%edx), %ebx\n"
-	"	movl 4(%edx), %esi\n"
-	"	movl 8(%edx), %edi\n"
-	"	movl 12(%edx), %ebp\n"
-	"	movl 16(%edx), %esp\n"
-	"	movl $1, %eax\n"            /* setjmp returns 1 */
-	"	jmp *20(%edx)\n");
-
-int txrun_in_body(void)
+void txrun_on_aborted(void (*fn)(void))
 {
-	return run.in_body;
-}
-
-void txrun_unwind(int err)
-{
-	run.err = err;
-	run.in_body = 0;
-	txrun_longjmp(run.jb);
-}
-
-/* Where an interrupted, aborted body resumes (txrun_irq_exit): unwind. */
-static void __attribute__((noreturn, used)) irq_abort_landing(void)
-{
-	txrun_unwind(DSM_EABORTED);
-}
-
-/* After an IRQ handler: if it interrupted a body, hand the core what arrived
- * now; if that ended the attempt, the body does not resume: the interrupt
- * returns into irq_abort_landing instead. */
-void txrun_irq_exit(struct trapframe *tf)
-{
-	if (!run.in_body || dsmenv_busy())
-		return;
-	dsmenv_poll();
-	if (txn_state(dsmenv_node()) == TXN_RUNNING)
-		return;
-	st.irq_aborts++;
-	tf->eip = (uint32_t)irq_abort_landing;
+	aborted_hook = fn;
 }
 
 int txrun_on_abort(void (*fn)(void *arg), void *arg)
 {
-	if (!run.in_body || run.nundo == TXRUN_UNDO_MAX)
+	if (!txbody_active() || run.nundo == TXRUN_UNDO_MAX)
 		return -1;
 	run.undo_fn[run.nundo] = fn;
 	run.undo_arg[run.nundo] = arg;
@@ -110,7 +57,8 @@ static void attempt_end(int committed)
 		smartbuf_commit();
 	} else {
 		smartbuf_discard();
-		objheap_txn_ended();    /* the false-sharing monitor: node-local counts */
+		if (aborted_hook)
+			aborted_hook(); /* the false-sharing monitor (kernel/objheap.c) */
 		while (run.nundo > 0) {
 			run.nundo--;
 			run.undo_fn[run.nundo](run.undo_arg[run.nundo]);
@@ -120,21 +68,13 @@ static void attempt_end(int committed)
 	run.nundo = 0;
 }
 
-/* Run the body once; 0 if it finished, -1 if it was cut off. */
+/* Run the body once; 0 if it finished, TXBODY_CUT if it was cut off. */
 static int body_run(void (*body)(void *), void *arg)
 {
-	if (txrun_setjmp(run.jb) != 0) {
-		sti();
-		return -1;
-	}
 	st.attempts++;
-	run.err = 0;
 	run.nundo = 0;
 	smartbuf_open();
-	run.in_body = 1;
-	body(arg);
-	run.in_body = 0;
-	return 0;
+	return txbody_run(body, arg);
 }
 
 static int waiting(enum txn_status s)
@@ -142,19 +82,16 @@ static int waiting(enum txn_status s)
 	return s == TXN_TOKEN_FIRST || s == TXN_WAIT_TOKEN || s == TXN_COMMITTING;
 }
 
+static int decided(void *arg)
+{
+	(void)arg;
+	return !waiting(txn_state(dsmenv_node()));
+}
+
 /* Run the core until the transaction leaves a waiting state. */
 static int wait_decided(void)
 {
-	uint32_t start = time_ticks;
-
-	for (;;) {
-		dsmenv_poll();
-		if (!waiting(txn_state(dsmenv_node())))
-			return 0;
-		if (time_ticks - start > DSMENV_WAIT_TICKS)
-			return DSMENV_ETIMEOUT;
-		kernel_idle();
-	}
+	return wait_until(decided, 0, DSMENV_WAIT_TICKS) == 0 ? 0 : DSMENV_ETIMEOUT;
 }
 
 static void lat_record(uint64_t t0)
@@ -219,7 +156,7 @@ static int txn_attempt(void (*body)(void *), void *arg)
 		if (txn_state(n) == TXN_RUNNING) {
 			txn_abort(n);           /* a bad page or our own timeout */
 			attempt_end(0);
-			return run.err;
+			return txbody_error();
 		}
 		attempt_end(0);                 /* cut off; TOKEN_FIRST runs it again */
 	}
@@ -240,20 +177,17 @@ static uint32_t reset_wait_ticks(void)
 	return DSM_TAKEOVER_TICKS - silent + TXRUN_RESET_WAIT_TICKS;
 }
 
+static int resets_moved(void *arg)
+{
+	return dsmenv_node()->resets != *(const uint32_t *)arg;
+}
+
 /* A page nobody served may have been lost with its owner: the manager then
  * resets the heap to the last checkpoint (dsm/proto.h, 10) a moment later.
  * 1 if that happened (run the unit of work again, on the restored heap). */
 static int reset_followed(uint32_t resets_before)
 {
-	uint32_t start = time_ticks, wait = reset_wait_ticks();
-
-	while (time_ticks - start < wait) {
-		dsmenv_poll();
-		if (dsmenv_node()->resets != resets_before)
-			return 1;
-		kernel_idle();
-	}
-	return 0;
+	return wait_until(resets_moved, &resets_before, reset_wait_ticks()) == 0;
 }
 
 int txrun(void (*body)(void *arg), void *arg)
@@ -295,5 +229,6 @@ int txrun(void (*body)(void *arg), void *arg)
 
 const struct txrun_stats *txrun_stats(void)
 {
+	st.irq_aborts = txbody_irq_aborts();
 	return &st;
 }

@@ -8,7 +8,8 @@
  * - txrun(body, arg) runs body(arg) until one attempt commits (0), or returns
  *   an error (DSM_E*, TXN_E*, DSMENV_E*; dsmenv_strerror names it).
  * - The body touches heap addresses directly; each first access of a page
- *   faults into kernel/dsmenv.c. It may change only the heap and *arg, and
+ *   faults into kernel/dsmenv.c. A body that finds an error of its own ends
+ *   itself with txbody_unwind(err) (kernel/txbody.h). It may change only the heap and *arg, and
  *   must be ready to run again from the start: an attempt can be cut off at
  *   any instruction (a fault that finds the transaction aborted, or the
  *   interrupt that delivered the conflicting commit).
@@ -22,14 +23,8 @@
 
 #include <stdint.h>
 
-#include "kernel/trap.h"
 
-#define TXRUN_RETRIES_MAX  200u   /* restarts of one unit of work before giving up */
-#define TXRUN_UNDO_MAX     8u     /* undo hooks one attempt may register */
-#define TXRUN_RUNS_MAX     64u    /* body runs of one attempt (starving yields; each
-				   * waits for the token, so time bounds them first) */
-#define TXRUN_LAT_SAMPLES  64u    /* commit latencies kept for txstat */
-#define TXRUN_RESET_WAIT_TICKS 100u /* after an unavailable page, wait this long for a reset */
+#include "kernel/param.h"
 
 struct txrun_stats {
 	uint32_t txns;          /* units of work run */
@@ -48,10 +43,9 @@ int txrun(void (*body)(void *arg), void *arg);
  * -1 if TXRUN_UNDO_MAX hooks are registered already. */
 int txrun_on_abort(void (*fn)(void *arg), void *arg);
 const struct txrun_stats *txrun_stats(void);
+/* Run fn after every attempt that aborted or failed, outside the body (one
+ * hook: the object heap's false-sharing monitor registers it at boot). */
+void txrun_on_aborted(void (*fn)(void));
 
-/* For kernel/dsmenv.c and kernel/trap.c. */
-int txrun_in_body(void);
-void txrun_unwind(int err) __attribute__((noreturn));
-void txrun_irq_exit(struct trapframe *tf);
 
 #endif

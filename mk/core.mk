@@ -14,9 +14,9 @@
 
 CORE_SRCS := dsm/msg.c dsm/node.c dsm/page.c dsm/gtime.c dsm/mgr.c dsm/ps.c txn/txn.c
 CORE_HDRS := $(wildcard dsm/*.h txn/*.h)
-# dsm/frame.c (the lead's codec; tests.mk adds it to PORTABLE_SRCS) is linked
-# into the simulator and checked by core-check with the rest of dsm/.
-# Not yet in KERNEL_CORE_SRCS: the kernel wires the core in a later issue.
+# dsm/frame.c (the frame codec; tests.mk adds it to PORTABLE_SRCS) is linked
+# into the simulator and checked by core-check with the rest of dsm/. The
+# kernel links every dsm/*.c and txn/*.c (mk/kernel.mk, KERNEL_CORE_SRCS).
 PORTABLE_SRCS += $(CORE_SRCS)
 
 SIM_SRCS := $(wildcard tests/sim/*.c)
@@ -29,23 +29,19 @@ SECONDS ?= 60
 
 $(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_SRCS) $(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_SRCS) $(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
 
 # The deliberately broken protocol, built only for the checkers' own test.
 $(SIM_BROKEN_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -DDSM_TEST_BROKEN_INVALIDATE -o $@ $(SIM_SRCS) \
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -DDSM_TEST_BROKEN_INVALIDATE -o $@ $(SIM_SRCS) \
 		$(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
 
 all: $(SIM_BIN) core-check
 
 # --- core-check ----------------------------------------------------------
-KCORE_DIR := $(BUILD)/kcore
-KCORE_OBJS := $(patsubst %.c,$(KCORE_DIR)/%.o,$(CORE_SRCS) dsm/frame.c)
-
-$(KCORE_DIR)/%.o: %.c $(CORE_HDRS)
-	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) -c -o $@ $<
+# The kernel's own objects of the core (mk/kernel.mk builds them with KCFLAGS).
+KCORE_OBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(CORE_SRCS) dsm/frame.c)
 
 core-check: $(KCORE_OBJS)
 	@mk/freestanding-check core-check '(dsm|txn)/[a-z0-9_]+' 'dsm/*.[ch] txn/*.[ch]' $(KCORE_OBJS)

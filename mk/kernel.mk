@@ -1,47 +1,93 @@
-# mk/kernel.mk: boot/, kernel/, drivers/ -> build/plurix.elf (Multiboot v1
+# mk/kernel.mk: boot/, kernel/, drivers/, shell/ -> build/plurix.elf (Multiboot v1
 # ELF, for QEMU -kernel, GRUB `multiboot` and iPXE) and build/plurix.iso
 # (GRUB rescue image, one menu entry per role).
 #
-# Kernel objects go to build/kernel/<dir>/<name>.o; linker.ld sorts them
-# into the node-local and the heap part by these paths. The portable
-# protocol sources (dsm/*.c, txn/*.c) are built a second time here with
-# KCFLAGS and linked in: KERNEL_CORE_SRCS is all of them (kernel/dsmenv.c
-# is the core's environment on this kernel).
+# Kernel objects go to build/kernel/<dir>/<name>.o. The portable sources
+# (KERNEL_CORE_SRCS: dsm/, txn/, mm/, gc/, pageserver/) are built here with
+# KCFLAGS and linked in (kernel/dsmenv.c is the core's environment on this
+# kernel).
+#
+# The node-local part (DESIGN.md) is the list LOCAL_SRCS below, and nothing
+# else: its objects are linked on their own first (build/kernel/local.o, with
+# libgcc), and linker.ld puts local.o first in the image and everything else
+# after it, in the heap part.
+#   local-check   fails, naming the object and the symbol, when the node-local
+#                 part refers to anything outside it but the roots in
+#                 mk/local-roots (mk/local-check); `all` runs it.
 #
 # kernel/cmdline.c is portable too, and host-tested (tests/unit).
 PORTABLE_SRCS += kernel/cmdline.c
 
-.PHONY: kernel iso run-kernel
+.PHONY: kernel iso run-kernel local-check
 
-KOBJDIR  := $(BUILD)/kernel
 KASM     ?= nasm
 KLD      ?= ld
 KLIBGCC  := $(shell $(KCC) -m32 -print-libgcc-file-name)
 KDEPFLAGS = -MMD -MP
 
 KERNEL_CORE_SRCS += $(wildcard dsm/*.c txn/*.c)
-KERNEL_C    = $(wildcard kernel/*.c drivers/*.c) $(sort $(KERNEL_CORE_SRCS))
+KERNEL_C    = $(wildcard kernel/*.c drivers/*.c shell/*.c) $(sort $(KERNEL_CORE_SRCS))
 KERNEL_ASM  := $(wildcard boot/*.asm)
 KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \
                $(patsubst %.c,$(KOBJDIR)/%.o,$(KERNEL_C))
 KERNEL_ELF  := $(BUILD)/plurix.elf
+NODE_ELF    := $(BUILD)/plurix-node.elf
 KERNEL_ISO  := $(BUILD)/plurix.iso
 
-all: $(KERNEL_ELF) $(KERNEL_ISO)
+# The node-local part: always present, never invalidated. Boot, traps and
+# exceptions, paging, frames, timers, the console's raw output, the drivers,
+# the frame layer, the protocol core and its environment with the page-fault
+# path, a transaction body's restart point, the one wait primitive, the smart
+# console buffer, the command-line parser the boot needs.
+LOCAL_SRCS := boot/entry.asm boot/trap.asm \
+	kernel/boot.c kernel/trap.c kernel/gdt.c kernel/vm.c kernel/kalloc.c \
+	kernel/time.c kernel/console.c kernel/printf.c kernel/string.c kernel/panic.c \
+	kernel/cmdline.c kernel/net.c kernel/dsmenv.c kernel/smartbuf.c \
+	kernel/txbody.c kernel/txrun.c kernel/wait.c kernel/kcode.c kernel/psnode.c \
+	$(wildcard drivers/*.c) $(wildcard dsm/*.c) $(wildcard txn/*.c) pageserver/image.c
+LOCAL_OBJS := $(addprefix $(KOBJDIR)/,$(addsuffix .o,$(basename $(LOCAL_SRCS))))
+LOCAL_O    := $(KOBJDIR)/local.o
+BUILDID_O  := $(KOBJDIR)/buildid.o
+HEAPPART_OBJS = $(filter-out $(LOCAL_OBJS),$(KERNEL_OBJS))
+
+all: $(KERNEL_ELF) $(NODE_ELF) $(KERNEL_ISO) local-check
 kernel: $(KERNEL_ELF)
 iso: $(KERNEL_ISO)
 
 $(KOBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) $(KDEPFLAGS) -c -o $@ $<
+	$(call step,CC,$<)$(KCC) $(KCFLAGS) $(KDEPFLAGS) -c -o $@ $<
 
 $(KOBJDIR)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(KASM) -f elf32 -g -F dwarf -o $@ $<
+	$(call step,AS,$<)$(KASM) -f elf32 -g -F dwarf -o $@ $<
 
-# $$(KERNEL_OBJS): expanded after every mk file appended its sources (Makefile).
-$(KERNEL_ELF): $$(KERNEL_OBJS) linker.ld
-	$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(KLIBGCC)
+$(LOCAL_O): $(LOCAL_OBJS)
+	$(call step,LD,$@)$(KLD) -m elf_i386 -r -o $@ $(LOCAL_OBJS) $(KLIBGCC)
+
+# The build id of the node-local part: a CRC of local.o, in an object of its
+# own (kernel_build_id), linked into both images' node-local part.
+$(BUILDID_O): $(LOCAL_O)
+	@printf 'const unsigned int kernel_build_id = %su;\n' \
+		"$$(cksum < $(LOCAL_O) | awk '{print $$1}')" > $(KOBJDIR)/buildid.c
+	$(call step,CC,$(KOBJDIR)/buildid.c)$(KCC) $(KCFLAGS) -c -o $@ $(KOBJDIR)/buildid.c
+
+# $$(...): expanded after every mk file appended its sources (Makefile).
+$(KERNEL_ELF): $(LOCAL_O) $(BUILDID_O) $$(HEAPPART_OBJS) linker.ld
+	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(HEAPPART_OBJS) $(KLIBGCC)
+	@mk/image-size $@
+
+# The node image: the node-local part alone, the same layout, no heap part
+# image: it runs the kernel it finds in the heap (kernel/kcode.c).
+# Each image's loaded size is printed when it is linked.
+$(NODE_ELF): $(LOCAL_O) $(BUILDID_O) linker.ld
+	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(KLIBGCC)
+	@mk/image-size $@
+
+local-check: $(LOCAL_O) $$(HEAPPART_OBJS)
+	@mk/local-check mk/local-roots $(LOCAL_O) $(LOCAL_OBJS) -- $(HEAPPART_OBJS)
 
 # The ISO: GRUB (BIOS) with one entry per role, serial console on COM1.
 $(BUILD)/iso/boot/grub/grub.cfg: mk/kernel.mk
@@ -64,8 +110,8 @@ $(BUILD)/iso/boot/grub/grub.cfg: mk/kernel.mk
 
 $(KERNEL_ISO): $(KERNEL_ELF) $(BUILD)/iso/boot/grub/grub.cfg
 	@mkdir -p $(BUILD)/iso/boot
-	cp $(KERNEL_ELF) $(BUILD)/iso/boot/plurix.elf
-	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+	@cp $(KERNEL_ELF) $(BUILD)/iso/boot/plurix.elf
+	$(call step,GRUB,$@)grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 	  { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # Boot one node on the terminal (serial on stdio). Ctrl-A X quits.
@@ -74,4 +120,4 @@ run-kernel: $(KERNEL_ELF)
 	  -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	  -device rtl8139,netdev=n0 -netdev user,id=n0,restrict=on
 
--include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))
+-include $(patsubst %.c,$(KOBJDIR)/%.d,$(wildcard kernel/*.c drivers/*.c shell/*.c gc/*.c dsm/*.c txn/*.c mm/*.c pageserver/*.c))

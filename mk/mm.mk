@@ -11,12 +11,8 @@ MM_HDRS := $(wildcard mm/*.h)
 PORTABLE_SRCS += $(MM_SRCS)
 KERNEL_CORE_SRCS += $(MM_SRCS)
 
-MM_KDIR := $(BUILD)/kmm
-MM_KOBJS := $(patsubst %.c,$(MM_KDIR)/%.o,$(MM_SRCS))
-
-$(MM_KDIR)/%.o: %.c $(MM_HDRS)
-	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) -c -o $@ $<
+# The kernel's own objects of mm/ (mk/kernel.mk builds them with KCFLAGS).
+MM_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(MM_SRCS))
 
 # The simulator links mm/ too (tests/sim/work_obj.c): core.mk's link line
 # reads CORE_SRCS when it runs, so appending here is enough; its own objects

@@ -23,12 +23,8 @@ $(KERNEL_ELF): $(PS_KERNEL_OBJS)
 $(BUILD)/host/unit: $(PS_SRCS) $(PS_HDRS)
 
 # --- ps-check ------------------------------------------------------------
-PS_KDIR := $(BUILD)/kps
-PS_KOBJS := $(patsubst %.c,$(PS_KDIR)/%.o,$(PS_SRCS) dsm/frame.c)
-
-$(PS_KDIR)/%.o: %.c $(PS_HDRS) $(PS_DSM_HDRS)
-	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) -c -o $@ $<
+# The kernel's own objects (mk/kernel.mk builds them with KCFLAGS).
+PS_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(PS_SRCS) dsm/frame.c)
 
 ps-check: $(PS_KOBJS)
 	@mk/freestanding-check ps-check '(pageserver/[a-z0-9_]+|dsm/(frame|lib|param))' \
@@ -39,6 +35,6 @@ all: ps-check
 # --- psimage -------------------------------------------------------------
 $(BUILD)/tools/psimage: tools/psimage.c $(PS_SRCS) $(PS_HDRS) dsm/frame.c $(PS_DSM_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/psimage.c $(PS_SRCS) dsm/frame.c
+	$(call step,HOSTCC,$@)$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/psimage.c $(PS_SRCS) dsm/frame.c
 
 all: $(BUILD)/tools/psimage

@@ -12,7 +12,7 @@ UNIT_BIN  := $(BUILD)/host/unit
 
 $(UNIT_BIN): $(UNIT_SRCS) $(PORTABLE_SRCS) $(wildcard tests/unit/*.h dsm/*.h txn/*.h kernel/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_SRCS) $(sort $(PORTABLE_SRCS)) $(HOST_LDFLAGS)
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_SRCS) $(sort $(PORTABLE_SRCS)) $(HOST_LDFLAGS)
 
 all: $(UNIT_BIN)
 

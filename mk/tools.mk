@@ -13,11 +13,11 @@ tools: $(TOOLS_BIN)
 
 $(BUILD)/tools/hub: tools/hub.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/hub.c
+	$(call step,HOSTCC,$@)$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/hub.c
 
 $(BUILD)/tools/inject: tools/inject.c dsm/frame.c dsm/frame.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/inject.c dsm/frame.c
+	$(call step,HOSTCC,$@)$(HOST_CC) $(TOOLS_CFLAGS) -o $@ tools/inject.c dsm/frame.c
 
 deps:
 	@tools/deps

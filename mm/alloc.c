@@ -8,9 +8,11 @@
  *
  * Freeing: a block freed by its owner goes on the owner's free list (or back
  * to the manager if large); freed by another node, on the owner's inbox in
- * the GC page, which the owner drains in its next mm_gc. So no node writes
- * another node's system page. A freed block still on a GC candidate list
- * (flag CAND) stays there until the list's GC pops it (mm_reclaim then).
+ * the GC page, which the owner drains in its next gc_run (gc/gc.c). So no
+ * node writes another node's system page. A freed block still on a GC
+ * candidate list (flag CAND) stays there until the list's GC pops it (gc/
+ * calls mm_reclaim then). A new object (not pinned) is pushed on the node's
+ * candidate list here: garbage unless linked before commit.
  *
  * Rules: callers validate objects first; these helpers assume a checked
  * header. Must not write another node's system page.
@@ -254,20 +256,5 @@ int mm_free(struct mm *mm, uint32_t obj)
 		return r;
 	h.flags = (mm_ld(mm, obj + H_WORD0) >> 8) & 255u;  /* unlinking may self-candidate */
 	mm_release(mm, &h);
-	return MM_OK;
-}
-
-/* Pop the first object of a heap list (head word at `head`, link at `link`). */
-int mm_list_pop(struct mm *mm, uint32_t head, uint32_t link, uint32_t *obj)
-{
-	uint32_t o = mm_ld(mm, head);
-	if (o == 0)
-		return MM_ENOENT;
-	struct mm_hdr h;
-	if (mm_hdr_read(mm, o, &h) != MM_OK)
-		return MM_ECORRUPT;
-	mm_st(mm, head, mm_ld(mm, o + link));
-	mm_st(mm, o + link, 0);
-	*obj = o;
 	return MM_OK;
 }

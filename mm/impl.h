@@ -1,7 +1,9 @@
 /*
- * impl.h: mm/'s private offsets and helpers, shared by the files of mm/ only. The
- * layouts they index are drawn in mm/mm.h; the numbers live here once.
- * Nothing outside mm/ includes this file.
+ * impl.h: mm/'s private offsets and helpers, shared by the files of mm/ and by
+ * the collector in gc/, which works on mm/'s structures (headers, backchains,
+ * candidate lists, inboxes) and frees through mm/'s free path. The layouts
+ * they index are drawn in mm/mm.h; the numbers live here once. Nothing
+ * outside mm/ and gc/ includes this file; mm/ includes nothing of gc/.
  */
 #ifndef PLURIX_MM_IMPL_H
 #define PLURIX_MM_IMPL_H
@@ -85,7 +87,6 @@ int mm_block_take(struct mm *mm, enum mm_kind kind, uint32_t need, uint32_t *blk
 int mm_large_take(struct mm *mm, uint32_t need, uint32_t *blk);
 void mm_release(struct mm *mm, const struct mm_hdr *h);
 void mm_count_obj(struct mm *mm, const struct mm_hdr *h, int32_t sign);
-int mm_list_pop(struct mm *mm, uint32_t head, uint32_t link, uint32_t *obj);
 
 /* ref.c */
 int mm_bc_find(struct mm *mm, uint32_t target, uint32_t cell, uint32_t *prev);

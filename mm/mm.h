@@ -1,7 +1,12 @@
 /*
- * mm.h: the object heap, portable core (issue 5). Owns the layout of every
- * object, type descriptor, reference cell, allocator, the memory manager, the
- * GC's candidate lists and the root directory inside the distributed heap.
+ * mm.h: the object heap, portable core (issue 5): allocation and free,
+ * references and their backchains, relocation, the root directory and the
+ * heap's statistics. Owns the layout of every object, type descriptor,
+ * reference cell, allocator, the memory manager, the GC's candidate lists and
+ * inboxes, and the root directory inside the distributed heap. mm/ pushes
+ * candidates (allocation, reference stores, relocation); the collector that
+ * pops and examines them lives in gc/ (gc/gc.h), works on these layouts and
+ * frees through mm/'s free path.
  * It reads and writes heap memory only through struct mm_access (kernel:
  * plain loads/stores at the heap's virtual address, faulting into the DSM;
  * simulator: sim_load/sim_store; unit tests: a flat array), so every call
@@ -98,7 +103,7 @@ enum mm_result {
 	MM_EEXIST = -10,   /* name bound, or heap already formatted */
 	MM_EFULL = -11,    /* directory full */
 	MM_EPINNED = -12,  /* pinned or read-only objects do not move or go */
-	MM_ETOOBIG = -13   /* trace set or large object beyond param.h */
+	MM_ETOOBIG = -13   /* an object bigger than param.h allows */
 };
 
 /* Allocator kinds: small objects come from a per-node region of each kind. */
@@ -124,7 +129,7 @@ struct mm {
 	uint16_t node, nodes;      /* this node; node slots in the layout */
 	uint32_t mgr_pages;        /* derived layout (mm_init) */
 	uint32_t meta;             /* the meta-descriptor: first block after the fixed pages */
-	uint32_t trace[MM_TRACE_MAX];  /* GC scratch: one trace set */
+	uint32_t trace[MM_TRACE_MAX];  /* gc/'s scratch: one trace set (gc/gc.c) */
 	uint32_t ntrace;
 	uint16_t fsmon[MM_HEAP_PAGES_MAX]; /* aborts per page, fed by mm_fsmon_abort */
 };
@@ -136,11 +141,6 @@ struct mm_stat {
 	uint32_t free_pages;
 	int32_t bc_entries;        /* backchain entries (links - unlinks) */
 	uint32_t freed, relocated, gc_runs, refills, candidates;
-};
-
-struct mm_gc_result {
-	uint32_t examined, freed, live, deferred;
-	uint32_t reclaimed;        /* freed blocks put back (inbox, freed candidates) */
 };
 
 /* heap.c: layout, formatting, validation */
@@ -169,11 +169,6 @@ int mm_backchain_len(struct mm *mm, uint32_t obj, uint32_t *n);
 
 /* reloc.c: relocation */
 int mm_relocate(struct mm *mm, uint32_t obj, enum mm_reloc where, uint32_t *moved);
-
-/* gc.c: garbage collection from candidates; budget = candidates to examine */
-int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res);
-/* gc.c: read only: does this node have candidates or inbox blocks to collect? */
-bool mm_gc_pending(struct mm *mm);
 
 /* dir.c: the root directory */
 int mm_dir_bind(struct mm *mm, const char *name, uint32_t obj);

@@ -1,8 +1,10 @@
 /*
  * param.h: every limit of the object heap (mm/), one comment each (xv6 style).
  * Sizes bound every loop over heap data, so a corrupt heap costs an error code,
- * never a hang. Everything here is a count or a byte size; the heap's base,
- * size and node slots are parameters of mm_init (mm/mm.h), not limits.
+ * never a hang; the collector (gc/) walks the same data under the same limits
+ * (its one limit of its own, GC_BATCH_MAX, is in gc/gc.h). Everything here is
+ * a count or a byte size; the heap's base, size and node slots are parameters
+ * of mm_init (mm/mm.h), not limits.
  */
 #ifndef PLURIX_MM_PARAM_H
 #define PLURIX_MM_PARAM_H
@@ -17,8 +19,7 @@
 #define MM_BC_MAX          4096u  /* backchain entries walked before calling it corrupt */
 #define MM_FREE_SCAN       8u     /* free-list entries an allocation looks at */
 #define MM_LIST_MAX        65536u /* entries of any heap list walked (free, inbox, candidates) */
-#define MM_TRACE_MAX       256u   /* objects one cycle trace may visit (node-local scratch) */
-#define MM_GC_BATCH_MAX    1024u  /* candidates one mm_gc call may examine */
+#define MM_TRACE_MAX       256u   /* objects one GC trace may visit (gc/'s scratch in struct mm) */
 #define MM_DIR_SLOTS       64u    /* names in the root directory */
 #define MM_NAME_MAX        24u    /* bytes of a name, NUL included */
 #define MM_FSMON_TOP_MAX   16u    /* pages mm_fsmon_top reports */

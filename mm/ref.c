@@ -1,9 +1,11 @@
 /*
  * ref.c: the one reference-store operation and the backchains it keeps, the
- * checked word accessors, and the GC candidate lists it feeds. Every heap
- * reference store in plurix goes through mm_ref_store: it unlinks the cell
- * from the old target's backchain (the old target becomes a GC candidate:
- * it lost an entry), and links it at the head of the new target's chain.
+ * checked word accessors, and the push side of the GC candidate lists it
+ * feeds (mm_cand_push, also called by allocation and relocation; the
+ * collector in gc/ pops them). Every heap reference store in plurix goes
+ * through mm_ref_store: it unlinks the cell from the old target's backchain
+ * (the old target becomes a GC candidate: it lost an entry), and links it at
+ * the head of the new target's chain.
  *
  * Rules: validate everything (holder, cell offset against the descriptor,
  * the cell's back word, the new target, the old target's chain) before the

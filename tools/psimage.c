@@ -11,6 +11,10 @@
  *   psimage --append <image> <pages> [full]
  *                                        append one synthetic checkpoint of
  *                                        pages 0 .. pages-1 (for tests)
+ *   psimage --has-page <image> <page>    does the restore point hold the page
+ *                                        (written once at least)? Exit 0 yes,
+ *                                        1 no (tools/cluster: is a kernel in
+ *                                        it, the code area's descriptor page)
  *
  * Exit status: 0 the newest checkpoint verifies and is the restore point (or
  * the log is empty); 1 the image restores only from an older checkpoint, or
@@ -290,17 +294,46 @@ static int cmd_append(int argc, char **argv)
 	return r;
 }
 
+/* The restore point's index of the image at path, read only: 0, or the exit status. */
+static int restore_index(const char *path, struct ps_index *idx, int *scan)
+{
+	static struct ps_image img;
+	struct file_dev f;
+
+	return load(&f, &img, idx, path, O_RDONLY, NULL, scan);
+}
+
+static int cmd_has_page(int argc, char **argv)
+{
+	struct ps_index idx = { 0 };
+	uint32_t page;
+	int scan = 0, has;
+
+	if (argc != 4 || parse_u32(argv[3], 0, PS_HEAP_PAGES_MAX - 1, &page) < 0)
+		return fail("--has-page", "usage: psimage --has-page <image> <page>");
+	if (restore_index(argv[2], &idx, &scan) != 0) {
+		free(idx.e);
+		return EXIT_BAD;
+	}
+	has = scan == PS_OK && page < idx.cap && idx.e[page].version != 0;
+	free(idx.e);
+	printf("page %u %s\n", page, has ? "present" : "absent");
+	return has ? 0 : EXIT_FALLBACK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "--format"))
 		return cmd_format(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "--append"))
 		return cmd_append(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "--has-page"))
+		return cmd_has_page(argc, argv);
 	if (argc == 2 && argv[1][0] != '-')
 		return cmd_check(argv[1], false);
 	if (argc == 3 && !strcmp(argv[1], "-v"))
 		return cmd_check(argv[2], true);
 	fprintf(stderr, "usage: psimage [-v] <image> | --format <image> <MB> [cluster [heap_pages]]"
-		" | --append <image> <pages> [full]\n");
+		" | --append <image> <pages> [full] | --has-page <image> <page>\n");
 	return EXIT_BAD;
 }

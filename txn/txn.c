@@ -10,7 +10,7 @@
  * by the manager's word (Commit, CommitAck, CommitReject) or a foreign
  * commit at our time, never by a timeout: the decision may already stand.
  */
-#include "dsm/dsm.h"
+#include "dsm/impl.h"
 #include "dsm/lib.h"
 
 enum txn_status txn_state(const struct dsm_node *n)

@@ -18,7 +18,11 @@
  *                           re-runs a body from the start after it waited
  *                           (the simulator), instead of blocking a thread.
  *
- * Must not touch the network or pages except through dsm/ and env.h.
+ * txn/ and dsm/ are one module: they share struct dsm_node (dsm/dsm.h) and
+ * call each other through dsm/impl.h (txn_access, txn_conflict, ... for
+ * dsm/; dsm_send, dsm_fetch_begin, ... for txn/). This header is what the
+ * environments call. Must not touch the network or pages except through
+ * dsm/ and env.h.
  */
 #ifndef PLURIX_TXN_TXN_H
 #define PLURIX_TXN_TXN_H
@@ -94,17 +98,8 @@ void txn_rewind(struct dsm_node *n);
 enum txn_status txn_state(const struct dsm_node *n);
 int txn_error(const struct dsm_node *n);
 
-/* Called by dsm/ only. */
-int txn_access(struct dsm_node *n, uint32_t page, bool write);
-bool txn_touches(const struct dsm_node *n, uint32_t page);
-void txn_conflict(struct dsm_node *n, enum txn_cause cause, uint32_t page);
-void txn_fail(struct dsm_node *n, int err);
-bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t);
-void txn_foreign_commit(struct dsm_node *n, uint64_t t);
-void txn_caught_up(struct dsm_node *n);
-void txn_tick(struct dsm_node *n);
-void txn_on_grant(struct dsm_node *n, const struct dsm_msg *m);
-void txn_on_commit_reject(struct dsm_node *n, const struct dsm_msg *m);
+/* The shadow (the page before this transaction wrote it), or NULL: for the
+ * simulator's checkers. */
 const uint8_t *txn_shadow_of(const struct dsm_node *n, uint32_t page);
 
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # disk.sh: QEMU tests of the ATA driver (drivers/ata.c), the `disk` and `disktest`
-# commands (kernel/diskcmd.c) and the image tool (tools/psimage.c). Each node boots
+# commands (shell/diskcmd.c) and the image tool (tools/psimage.c). Each node boots
 # alone from build/plurix.elf under TCG, its serial console on a FIFO pair; a case
 # reads what the node printed and how QEMU exited (isa-debug-exit: 33 pass).
 #

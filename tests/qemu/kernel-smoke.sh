@@ -9,6 +9,8 @@
 #   3. bad command line with test=1                     -> error: boot:, exit 35
 #   4. the ISO through GRUB (-cdrom)                    -> ready line
 #   5. two nodes on a loopback socket netdev: ping 1000 times, 0 lost
+#   6. build/plurix-node.elf (the node-local part alone) as a master of a new
+#      heap: it has no kernel to install            -> error: boot:, exit 35
 #
 # Usage: tests/qemu/kernel-smoke.sh [case...]   (default: all)
 # Prints "PASS <case>" / "FAIL <case>" and the closing "N passed, N failed".
@@ -16,6 +18,7 @@
 set -u
 
 ELF=${ELF:-build/plurix.elf}
+NODE_ELF=${NODE_ELF:-build/plurix-node.elf}
 ISO=${ISO:-build/plurix.iso}
 QEMU=${QEMU:-qemu-system-i386}
 PORT=${PORT:-$((20000 + $$ % 20000))}
@@ -158,8 +161,15 @@ case_ping() {
 	wait_exit n0 33 && wait_exit n1 33
 }
 
+case_nodeimage() {
+	boot nodeimage -kernel "$NODE_ELF" -append 'node=0 role=master cluster=1 test=1' &&
+	wait_for nodeimage '^dsm: heap of 256 MB' &&
+	wait_for nodeimage '^error: boot: a master that creates a heap installs the kernel' &&
+	wait_exit nodeimage 35
+}
+
 cases=("$@")
-[[ ${#cases[@]} -eq 0 ]] && cases=(info panic bootarg iso ping)
+[[ ${#cases[@]} -eq 0 ]] && cases=(info panic bootarg iso ping nodeimage)
 for c in "${cases[@]}"; do
 	if "case_$c"; then
 		echo "PASS kernel-smoke-$c"

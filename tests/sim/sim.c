@@ -485,7 +485,7 @@ static bool faults_may_crash(const struct sim *s)
 	return down * 2 < s->nnodes - 1;
 }
 
-enum node_entry { NODE_FRAME, NODE_SNOOP, NODE_TICK };
+enum node_entry { NODE_FRAME, NODE_TICK };
 
 /* Every call into a node's core: a PageServer may die inside one (in its
  * disk's write, disk_crash), and is down from that instant on. */
@@ -500,8 +500,6 @@ static void node_call(struct sim *s, struct sim_node *sn, enum node_entry e,
 	s->in_call = sn;
 	if (e == NODE_FRAME)
 		dsm_frame_in(sn->dsm, f->data, f->len);
-	else if (e == NODE_SNOOP)
-		dsm_ps_snoop(sn->dsm, f->data, f->len);
 	else
 		dsm_tick(sn->dsm);
 	s->in_call = NULL;
@@ -590,7 +588,7 @@ static void run_deliver(struct sim *s)
 		if (sn->up && !s->cut[f->src][f->dst]) {
 			digest_mix(s, sim_hash(f->data, f->len) ^ ((uint64_t)f->dst << 48));
 			s->st.frames_delivered++;
-			node_call(s, sn, f->snoop ? NODE_SNOOP : NODE_FRAME, f);
+			node_call(s, sn, NODE_FRAME, f);  /* snooped too (8.8) */
 			check_event(s, sn);
 		}
 		s->delivering = NULL;

@@ -16,7 +16,7 @@
  *   private     push/pop on the node's own list (head: a per-node system object)
  *   relocate    move the k-th element (own page or here), or let the
  *               false-sharing monitor separate the worst page
- *   gc          mm_gc on this node's candidates
+ *   gc          gc_run (gc/) on this node's candidates
  * The model (struct objw_model) follows committed operations. After the run,
  * on the committed heap: mm_verify passes, every list holds exactly the
  * model's elements with their values and intact cycles, and after a final GC
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc/gc.h"
 #include "tests/sim/sim.h"
 
 #define OBJW_BASE      0x80000000u
@@ -261,8 +262,8 @@ static void do_op(struct sim_node *sn, uint32_t elem_t, uint32_t list_t)
 			push(sn, elem_t, l, 0, false);
 		break;
 	default: {
-		struct mm_gc_result res;
-		must(sn, mm_gc(&sn->mm, 8, &res), "gc");
+		struct gc_result res;
+		must(sn, gc_run(&sn->mm, 8, &res), "gc");
 		res_n = res.freed;
 		op->value = (op->value & 0xFFFFFFFFull) | (uint64_t)res_n << 32;
 		op->amount = DID_GC;
@@ -431,10 +432,10 @@ static void final_gc(struct sim *s, struct mm *mm, uint8_t *heap)
 	for (int round = 0; round < 8; round++) {
 		uint32_t freed = 0;
 		for (uint16_t n = 0; n < heap_nodes(s); n++) {
-			struct mm_gc_result res;
+			struct gc_result res;
 			mm_init(mm, &f_acc, heap, OBJW_BASE, SIM_MM_PAGES * DSM_PAGE_SIZE, n,
 				(uint16_t)heap_nodes(s));
-			if (mm_gc(mm, MM_GC_BATCH_MAX, &res) != MM_OK)
+			if (gc_run(mm, GC_BATCH_MAX, &res) != MM_OK)
 				sim_fail(s, "objects: final gc on node slot %u failed", n);
 			freed += res.freed + res.reclaimed;
 		}

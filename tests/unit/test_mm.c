@@ -1,12 +1,14 @@
 /*
- * test_mm.c: the object heap (mm/) on a flat RAM heap behind a trivial
- * accessor: allocation (small, large, read-only, per node), descriptor
- * checks, exact backchains, relocation, candidate GC with cycles, allocator
+ * test_mm.c: the object heap (mm/) and its collector (gc/) on a flat RAM
+ * heap behind a trivial accessor: allocation (small, large, read-only, per
+ * node), descriptor checks, exact backchains, relocation, candidate GC with
+ * cycles (gc_run), allocator
  * refills, the directory, and corrupt headers/backchains giving errors.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc/gc.h"
 #include "mm/mm.h"
 #include "tests/unit/check.h"
 
@@ -217,8 +219,8 @@ static void gc_all(struct t_ctx *t)
 {
 	for (int round = 0; round < 4; round++)
 		for (int n = 0; n < 3; n++) {
-			struct mm_gc_result res;
-			CHECK(mm_gc(&t->mm[n], 1000, &res) == MM_OK);
+			struct gc_result res;
+			CHECK(gc_run(&t->mm[n], 1000, &res) == MM_OK);
 		}
 }
 
@@ -327,9 +329,9 @@ TEST(mm_corruption_gives_errors)
 	uint32_t n;
 	CHECK(mm_backchain_len(&t->mm[0], x, &n) == MM_ECORRUPT);
 	CHECK(mm_verify(&t->mm[0], &nobj) == MM_ECORRUPT);
-	struct mm_gc_result res;
+	struct gc_result res;
 	REQUIRE(mm_ref_store(&t->mm[0], b, PEER, a) == MM_OK);
-	(void)mm_gc(&t->mm[0], 100, &res);                           /* bounded, no crash */
+	(void)gc_run(&t->mm[0], 100, &res);                           /* bounded, no crash */
 	memcpy(mem + (bcell + 4 - T_BASE), &save, 4);
 	/* a smashed header */
 	uint32_t junk = 0xDEADBEEF;
@@ -387,31 +389,31 @@ TEST(mm_free_returns_memory_to_its_owner)
 	struct t_ctx *t = t_setup(1);
 	REQUIRE(t);
 	uint32_t big[40], n = 0, again, a = t_new(t, 1, 1), b;
-	struct mm_gc_result res;
+	struct gc_result res;
 	for (; n < 40 && mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &big[n]) == MM_OK; n++)
 		bind_n(t, 1, 'b', n, big[n]);
 	REQUIRE(n > 2 && n < 40);
 	bind_n(t, 1, 'a', 0, a);
-	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.live == n + 1 && res.freed == 0);
+	CHECK(gc_run(&t->mm[1], 100, &res) == MM_OK && res.live == n + 1 && res.freed == 0);
 	bind_n(t, 2, 'b', 0, 0);                        /* node 2 drops big[0] */
-	CHECK(mm_gc(&t->mm[2], 100, &res) == MM_OK && res.freed == 1);  /* to node 1's inbox */
+	CHECK(gc_run(&t->mm[2], 100, &res) == MM_OK && res.freed == 1);  /* to node 1's inbox */
 	CHECK(mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &again) == MM_ENOMEM);
-	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);  /* the owner drains */
+	CHECK(gc_run(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);  /* the owner drains */
 	CHECK(mm_alloc(&t->mm[1], mm_meta_desc(&t->mm[1]), 8000, MM_RW, &again) == MM_OK);
 	CHECK(again == big[0]);
 	/* a small block freed by its owner is reused at once; freed by another
 	 * node, after the owner's next GC */
 	bind_n(t, 1, 'a', 0, 0);
-	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.freed == 2);   /* a, and again */
+	CHECK(gc_run(&t->mm[1], 100, &res) == MM_OK && res.freed == 2);   /* a, and again */
 	CHECK((b = t_new(t, 1, 2)) == a);
 	bind_n(t, 1, 'a', 0, b);
-	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.live == 1);
+	CHECK(gc_run(&t->mm[1], 100, &res) == MM_OK && res.live == 1);
 	bind_n(t, 0, 'a', 0, 0);
-	CHECK(mm_gc(&t->mm[0], 100, &res) == MM_OK && res.freed == 1);
+	CHECK(gc_run(&t->mm[0], 100, &res) == MM_OK && res.freed == 1);
 	uint32_t c = t_new(t, 1, 3);
 	CHECK(c != b);
 	bind_n(t, 1, 'c', 0, c);
-	CHECK(mm_gc(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);
+	CHECK(gc_run(&t->mm[1], 100, &res) == MM_OK && res.reclaimed == 1);
 	CHECK(t_new(t, 1, 4) == b);
 	CHECK(mm_free(&t->mm[0], t->node_t) == MM_EPINNED);
 	uint32_t nobj;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dsm/dsm.h"
+#include "dsm/impl.h"     /* dsm_page_drop, dsm_page_set: the module's own */
 #include "tests/unit/check.h"
 
 #define T_PAGES 4
@@ -60,6 +60,15 @@ static struct dsm_node *t_boot(struct t_env *e)
 	return n;
 }
 
+/* Tick the one-node cluster until the commit is decided (a few ticks). */
+static void commit_ticks(struct dsm_node *n, struct t_env *e)
+{
+	for (int i = 0; i < 5 && txn_state(n) != TXN_COMMITTED; i++) {
+		e->now++;
+		dsm_tick(n);
+	}
+}
+
 TEST(txn_local_write_commits_at_time_1)
 {
 	struct t_env *e = calloc(1, sizeof(*e));
@@ -70,10 +79,7 @@ TEST(txn_local_write_commits_at_time_1)
 	CHECK(e->prot[2] == DSM_PROT_WRITE);
 	e->mem[2][0] = 42;
 	CHECK(txn_commit(n) == TXN_EWAIT);
-	for (int i = 0; i < 5 && txn_state(n) != TXN_COMMITTED; i++) {
-		e->now++;
-		dsm_tick(n);
-	}
+	commit_ticks(n, e);
 	CHECK(txn_state(n) == TXN_COMMITTED);
 	CHECK(n->gtime == 1 && n->mgr.time == 1);
 	CHECK(n->page[2].state == DSM_OWNED && n->page[2].version == 1);
@@ -111,6 +117,43 @@ TEST(txn_local_read_only_needs_no_token)
 	CHECK(txn_commit(n) == TXN_OK);
 	CHECK(txn_state(n) == TXN_COMMITTED && n->mgr.n_grants == 0);
 	CHECK(dsm_fault(n, T_PAGES, false) == DSM_EINVAL);
+	free(n);
+	free(e);
+}
+
+/* proto.h 12: the master installs pages 2..3 in a commit, then seals them. */
+TEST(txn_local_code_area_sealed)
+{
+	struct t_env *e = calloc(1, sizeof(*e));
+	struct dsm_node *n = t_boot(e);
+	REQUIRE(txn_begin(n) == TXN_OK);
+	REQUIRE(dsm_fault(n, 2, true) == DSM_OK);
+	REQUIRE(dsm_fault(n, 3, true) == DSM_OK);
+	e->mem[2][0] = 0xC3;
+	e->mem[3][0] = 0x90;
+	REQUIRE(txn_commit(n) == TXN_EWAIT);
+	commit_ticks(n, e);
+	REQUIRE(txn_state(n) == TXN_COMMITTED);
+	dsm_code_seal(n, 2, 2);
+	CHECK(dsm_code_page(n, 2) && dsm_code_page(n, 3) && !dsm_code_page(n, 1));
+	/* outside a transaction: a read maps it, a write is refused */
+	CHECK(dsm_fault(n, 2, false) == DSM_OK && e->prot[2] == DSM_PROT_READ);
+	CHECK(dsm_fault(n, 3, true) == DSM_EROFS);
+	/* inside one: the code page is not in the access set */
+	REQUIRE(txn_begin(n) == TXN_OK);
+	CHECK(dsm_fault(n, 3, false) == DSM_OK && n->page[3].access == 0);
+	CHECK(n->txn.naccess == 0);
+	CHECK(dsm_fault(n, 2, true) == DSM_EROFS);
+	CHECK(txn_state(n) == TXN_RUNNING);
+	CHECK(txn_commit(n) == TXN_OK);
+	CHECK(e->prot[3] == DSM_PROT_READ);     /* stays mapped after the transaction */
+	/* never dropped, never evicted, never overwritten */
+	dsm_page_drop(n, 2);
+	CHECK(n->page[2].state == DSM_OWNED);
+	CHECK(!dsm_page_evict(n, 0) || n->page[2].state == DSM_OWNED);
+	uint8_t zero[DSM_PAGE_SIZE] = {0};
+	dsm_page_set(n, 3, 9, zero);
+	CHECK(e->mem[3][0] == 0x90 && e->mem[2][0] == 0xC3 && e->panics == 0);
 	free(n);
 	free(e);
 }

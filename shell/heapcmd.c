@@ -6,15 +6,16 @@
  *   heap                pages present/owned/replicated, faults, fetch latency
  * Numbers are decimal or 0x-hex. The bodies only touch the heap and their
  * argument (kernel/dsmenv.h): output waits until the transaction committed.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
-#include "kernel/shell.h"
 #include "kernel/txrun.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 #define PEEK_MAX 256u   /* bytes one peek may read */
 

@@ -1,8 +1,8 @@
 /*
  * netcmd.c: the shell's network commands, `ping` and `bench tx`
- * (docs/CONTRACT.md). Heap part: built only on net.h.
+ * (docs/CONTRACT.md). Heap-resident: built only on net.h.
  *
- * ping: one PING at a time; each waits up to PING_TIMEOUT_US for a PONG
+ * ping: one PING at a time; each waits up to PING_TIMEOUT_TICKS for a PONG
  * that echoes its payload exactly (payload bytes 0..3 carry a token that
  * is new for every ping, so a late PONG never matches a later ping). The
  * round trip is TSC at send to TSC in the receive interrupt.
@@ -13,13 +13,16 @@
  * size (dsm/proto.h); the round trip ends when the whole train is in. The
  * heap benchmark sets page fetches beside it.
  */
+#include "drivers/rtl8139.h"
 #include "dsm/proto.h"
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/param.h"
-#include "kernel/shell.h"
 #include "kernel/time.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 #define PING_COUNT_DEFAULT 10
 #define PING_BYTES_DEFAULT 56
@@ -59,17 +62,38 @@ static void payload_fill(uint32_t bytes)
 	frame_put32(payload, token);
 }
 
+static int train_in(void *arg)
+{
+	uint64_t tsc;
+
+	(void)arg;
+	return net_train_done(&tsc);
+}
+
+static int pong_in(void *arg)
+{
+	uint64_t tsc;
+	uint16_t src;
+
+	(void)arg;
+	return net_pong_done(&tsc, &src);
+}
+
+static int tx_room(void *arg)
+{
+	(void)arg;
+	return rtl8139_tx_room();
+}
+
 /* One train round trip: 1 and *us when the whole train came back, 0 if not. */
 static int train_once(uint16_t dst, uint32_t *us)
 {
-	uint64_t t0, t1, limit = (uint64_t)time_tsc_per_ms * PING_TIMEOUT_US / 1000;
+	uint64_t t0, t1;
 	int got = 0;
 
 	t0 = rdtsc();
-	if (net_train_ask(dst, ++token, DSM_DATA_PARTS, TRAIN_PART_BYTES) == 0) {
-		while (!(got = net_train_done(&t1)) && rdtsc() - t0 < limit)
-			kernel_idle();
-	}
+	if (net_train_ask(dst, ++token, DSM_DATA_PARTS, TRAIN_PART_BYTES) == 0)
+		got = wait_until(train_in, 0, PING_TIMEOUT_TICKS) == 0 && net_train_done(&t1);
 	net_train_disarm();
 	if (got)
 		*us = (uint32_t)time_tsc_to_us(t1 - t0);
@@ -79,7 +103,7 @@ static int train_once(uint16_t dst, uint32_t *us)
 /* One round trip: 1 and *us on an answer, 0 if lost. */
 static int ping_once(uint16_t dst, uint32_t bytes, uint32_t *us)
 {
-	uint64_t t0, t1, limit = (uint64_t)time_tsc_per_ms * PING_TIMEOUT_US / 1000;
+	uint64_t t0, t1;
 	uint16_t src;
 	int got = 0;
 
@@ -88,10 +112,8 @@ static int ping_once(uint16_t dst, uint32_t bytes, uint32_t *us)
 	payload_fill(bytes);
 	net_pong_arm(payload, bytes, dst);
 	t0 = rdtsc();
-	if (net_send(dst, FRAME_TYPE_PING, payload, bytes) == 0) {
-		while (!(got = net_pong_done(&t1, &src)) && rdtsc() - t0 < limit)
-			kernel_idle();
-	}
+	if (net_send(dst, FRAME_TYPE_PING, payload, bytes) == 0)
+		got = wait_until(pong_in, 0, PING_TIMEOUT_TICKS) == 0 && net_pong_done(&t1, &src);
 	net_pong_disarm();
 	if (got)
 		*us = (uint32_t)time_tsc_to_us(t1 - t0);
@@ -133,13 +155,10 @@ static int ping_report(uint16_t dst, uint32_t count, uint32_t bytes)
 /* Broadcast one PING so every node answers and is learned. */
 static void ping_discover(uint32_t bytes)
 {
-	uint64_t t0 = rdtsc(), limit = (uint64_t)time_tsc_per_ms * PING_TIMEOUT_US / 1000;
-
 	payload_fill(bytes);
 	if (net_send(FRAME_NODE_ALL, FRAME_TYPE_PING, payload, bytes) != 0)
 		return;
-	while (rdtsc() - t0 < limit)
-		kernel_idle();
+	(void)wait_until(wait_never, 0, PING_TIMEOUT_TICKS);     /* every answer, learned */
 }
 
 static int ping_all(uint32_t count, uint32_t bytes)
@@ -191,12 +210,11 @@ int netcmd_ping(int argc, char **argv)
 /* Send one bench frame, waiting while the transmit queue is full. */
 static int bench_send(uint16_t dst, uint32_t bytes)
 {
-	uint64_t t0 = rdtsc(), limit = (uint64_t)time_tsc_per_ms * BENCH_STALL_US / 1000;
-	int r;
+	int r = net_send(dst, NET_TYPE_BENCH, payload, bytes);
 
-	while ((r = net_send(dst, NET_TYPE_BENCH, payload, bytes)) == NET_ERR_FULL &&
-	       rdtsc() - t0 < limit)
-		kernel_idle();
+	if (r == NET_ERR_FULL &&
+	    wait_until(tx_room, 0, BENCH_STALL_US / 1000000u * PIT_HZ) == 0)
+		r = net_send(dst, NET_TYPE_BENCH, payload, bytes);
 	return r;
 }
 

@@ -1,6 +1,6 @@
 /*
- * steps.h: a run of transactions for the shell's workloads (kernel/workcmd.c,
- * kernel/objcmd.c): `count` of them, or as many as fit until a time, each one
+ * steps.h: a run of transactions for the shell's workloads (shell/workcmd.c,
+ * shell/objcmd.c): `count` of them, or as many as fit until a time, each one
  * body run by txrun(). The run stops at its first error and says how far it
  * got; a long run prints a progress line each quarter.
  *
@@ -8,8 +8,8 @@
  * resetting a result), check(arg) after it committed (< 0: the body found an
  * error of its own; the run stops with it and explain() words it).
  */
-#ifndef PLURIX_KERNEL_STEPS_H
-#define PLURIX_KERNEL_STEPS_H
+#ifndef PLURIX_SHELL_STEPS_H
+#define PLURIX_SHELL_STEPS_H
 
 #include <stdint.h>
 

@@ -1,15 +1,15 @@
 /*
  * steps.c: runs of transactions (see steps.h). Owns nothing but the run in
  * hand; counts come from txrun_stats() and the core's abort counter.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
-#include "kernel/shell.h"
-#include "kernel/steps.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define STEPS_MAX 10000000u     /* steps of one run at most, whatever its count */
 

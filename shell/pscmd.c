@@ -6,21 +6,31 @@
  *   pageserver   on the PageServer: its image, checkpoints and serving counters
  *   pageserver die <sectors>   test only: the next checkpoint stops the node
  *                dead after that many sectors (a PageServer killed mid-write)
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kernel.h"
+#include "kernel/param.h"
 #include "kernel/psnode.h"
-#include "kernel/shell.h"
 #include "kernel/time.h"
+#include "kernel/wait.h"
 #include "pageserver/image.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
-#define PSCMD_WAIT_US 60000000u   /* a checkpoint must be on disk within a minute */
 
 static const char *const ps_status_name[DSM_PS_NSTATUS] = {
 	"ok", "a modified page nobody served", "the disk failed", "no commit token",
 };
+
+/* A CkptDone came for a checkpoint that holds every commit up to *want. */
+static int ckpt_holds(void *want)
+{
+	const struct dsm_node *n = dsmenv_node();
+
+	return n->ckpt.any && n->ckpt.t >= *(const uint64_t *)want;
+}
 
 int pscmd_checkpoint(int argc, char **argv)
 {
@@ -36,13 +46,9 @@ int pscmd_checkpoint(int argc, char **argv)
 	want = n->gtime;
 	n->ckpt.any = false;
 	dsm_ckpt_ask(n);
-	while (!(n->ckpt.any && n->ckpt.t >= want)) {
-		if (time_us() - t0 > PSCMD_WAIT_US)
-			return shell_error("checkpoint: no PageServer answered in %u s",
-					   PSCMD_WAIT_US / 1000000u);
-		dsmenv_poll();
-		kernel_idle();
-	}
+	if (wait_until(ckpt_holds, &want, PSCMD_WAIT_US / 1000000u * PIT_HZ) < 0)
+		return shell_error("checkpoint: no PageServer answered in %u s",
+				   PSCMD_WAIT_US / 1000000u);
 	if (n->ckpt.status != DSM_PS_OK)
 		return shell_error("checkpoint at gtime %llu failed: %s", n->ckpt.t,
 				   n->ckpt.status < DSM_PS_NSTATUS ? ps_status_name[n->ckpt.status]

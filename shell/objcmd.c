@@ -14,18 +14,20 @@
  * A <ref> is a heap address (0x...) or a name in the root directory.
  * Rules: bodies change only the heap and their arg (printing is held until
  * commit); a run stops at its first error and says how far it got.
- * Heap part. Must not touch heap pages outside the object heap.
+ * Heap-resident. Must not touch heap pages outside the object heap.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/objheap.h"
-#include "kernel/shell.h"
-#include "kernel/steps.h"
 #include "kernel/time.h"
+#include "kernel/txbody.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define OBJ_RUN_MAX     100000u  /* transactions in one command */
 #define OBJ_WALK_MAX    256u     /* elements one list walk visits */
@@ -41,7 +43,7 @@ struct op {
 	uint32_t a, b, v, n, k, where;
 	uint32_t obj, obj2, out[4];
 	struct objheap_types t;
-	struct mm_gc_result gc;
+	struct gc_result gc;
 	uint64_t cycles;
 	int r;
 	const char *what;               /* what failed, for the error line */
@@ -112,7 +114,7 @@ static int op_run(const char *cmd, void (*body)(void *))
 	return 0;
 }
 
-/* ---- runs of transactions (kernel/steps.h) ----------------------------------- */
+/* ---- runs of transactions (shell/steps.h) ----------------------------------- */
 
 /* Before each step: a fresh result and the step's number and random draw. */
 static void run_prepare(void *a, uint32_t i)
@@ -225,7 +227,7 @@ static void gc_body(void *a)
 
 int objcmd_gc(int argc, char **argv)
 {
-	struct mm_gc_result sum = { 0 };
+	struct gc_result sum = { 0 };
 	uint32_t i;
 
 	(void)argv;
@@ -345,7 +347,7 @@ static void obj_new_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(mm, x->name, x->obj);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);     /* no half-made object */
+		txbody_unwind(DSM_EABORTED);     /* no half-made object */
 	kprintf("obj %s 0x%08x\n", x->name, x->obj);
 }
 
@@ -524,7 +526,7 @@ static void list_new_body(void *a)
 	if (x->r == MM_OK)
 		x->r = mm_dir_bind(mm, x->name, x->obj);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 	kprintf("list %s 0x%08x\n", x->name, x->obj);
 }
 
@@ -546,7 +548,7 @@ static void list_push_body(void *a)
 	    (x->r = mm_ref_store(mm, l, OBJ_L_FIRST, e)) == MM_OK)
 		x->r = mm_word_store(mm, l, OBJ_L_COUNT, count + 1u);
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 }
 
 static void list_pop_body(void *a)
@@ -808,7 +810,7 @@ static void fs_setup_body(void *a)
 			x->r = mm_dir_bind(mm, name, o[i]);
 	}
 	if (x->r != MM_OK)
-		txrun_unwind(DSM_EABORTED);
+		txbody_unwind(DSM_EABORTED);
 	kprintf("fsbench: slots 0x%08x 0x%08x 0x%08x on page 0x%08x\n", o[0], o[1], o[2],
 		o[0] & ~(PGSIZE - 1u));
 }

@@ -3,25 +3,28 @@
  * Owns the line buffer and the command table. Reads bytes from the console
  * ring, echoes them, and runs one command per line: CR or LF ends a line
  * (an LF right after a CR is the same line end), 0x08 / 0x7f erase.
- * Heap part: moves into the distributed heap later; it touches the devices
- * only through console, net and the drivers' stats.
+ * Heap-resident; it touches the devices only through the console, net and
+ * the drivers' stats, and the kernel only through the kernel's headers.
  */
 #include "drivers/rtl8139.h"
 #include "drivers/serial.h"
 #include "kernel/console.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
+#include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
+#include "kernel/net.h"
 #include "kernel/objheap.h"
+#include "kernel/param.h"
 #include "kernel/psnode.h"
 #include "kernel/sched.h"
-#include "kernel/net.h"
-#include "kernel/param.h"
-#include "kernel/shell.h"
 #include "kernel/time.h"
 #include "kernel/vm.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 struct cmd {
 	const char *name;
@@ -113,12 +116,23 @@ static void stat(const char *name, uint32_t v)
 	kprintf("%s %u\n", name, v);
 }
 
+/* The counters, copied at one instant (interrupts off) and then printed:
+ * printing takes a while, and a frame that came in meanwhile would be
+ * counted by some lines and not by others. */
 static int cmd_stats(int argc, char **argv)
 {
-	const struct rtl8139_stats *r = rtl8139_stats();
-	const struct frame_counters *fc = net_frame_counters();
-	const struct net_stats *n = net_stats();
+	static struct rtl8139_stats rs;
+	static struct frame_counters fcs;
+	static struct net_stats ns;
+	const struct rtl8139_stats *r = &rs;
+	const struct frame_counters *fc = &fcs;
+	const struct net_stats *n = &ns;
+	uint32_t f = irq_save();
 
+	rs = *rtl8139_stats();
+	fcs = *net_frame_counters();
+	ns = *net_stats();
+	irq_restore(f);
 	(void)argc, (void)argv;
 	stat("rx_frames", r->rx_frames);
 	stat("tx_frames", r->tx_frames);
@@ -192,8 +206,9 @@ static const struct cmd cmds[] = {
 	{ "forgetps", pscmd_forgetps, "forgetps: (the manager) commit on without a PageServer gone for good" },
 	{ "fill", workcmd_fill, "fill <first-page> <pages> <value>: write data pages" },
 	{ "sum", workcmd_sum, "sum <first-page> <pages>: checksum of data pages" },
-	{ "tasks", sched_cmd_tasks, "tasks: the periodic tasks and how their runs went" },
-	{ "nodes", sched_cmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
+	{ "kernel", kernelcmd_kernel, "kernel: where this node's kernel came from, its code pages" },
+	{ "tasks", schedcmd_tasks, "tasks: the periodic tasks and how their runs went" },
+	{ "nodes", schedcmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
 	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
 	{ "objstat", objcmd_objstat, "objstat [verify]: objects and bytes by allocator, backchains" },
 	{ "gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed" },
@@ -286,8 +301,10 @@ void shell_run(void)
 	for (;;) {
 		int c = console_getc();
 		if (c < 0) {
+			news_poll();            /* the heap's news, between commands */
+			kcode_prefetch();       /* the rest of the kernel, a page at a time */
 			sched_poll();           /* periodic transactions, between commands */
-			kernel_idle();
+			(void)wait_until(console_ready, 0, 1);  /* a key, or the next tick */
 			continue;
 		}
 		if (c == '\n' && last == '\r') {

@@ -1,6 +1,6 @@
 /*
  * diskcmd.c: the shell's disk commands (docs/CONTRACT.md style: lines, then
- * `ok` or `error: <reason>`). Heap part: built only on drivers/ata.h, the
+ * `ok` or `error: <reason>`). Heap-resident: built only on drivers/ata.h, the
  * shell and the clock; it owns the test buffer and nothing else.
  *
  *   disk               the drive's identity and the driver's counters
@@ -25,9 +25,10 @@
 #include "kernel/kernel.h"
 #include "kernel/memlayout.h"
 #include "kernel/psnode.h"
-#include "kernel/shell.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
 
 #define DISKTEST_MB_MAX    4096u   /* largest test */
 #define DISKTEST_CHUNK_PAGES 32u   /* 128 KB per request: one PIIX command */

@@ -19,17 +19,19 @@
  *                                    undo per aborted attempt)
  * A run that meets an error (a page nobody serves, no token) stops there
  * and says how far it got: never a hang, never a silent partial result.
- * Heap part.
+ * Heap-resident.
  */
 #include "dsm/dsm.h"
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
-#include "kernel/shell.h"
-#include "kernel/steps.h"
+#include "kernel/param.h"
 #include "kernel/time.h"
 #include "kernel/txrun.h"
 #include "kernel/x86.h"
+#include "shell/cmds.h"
+#include "shell/shell.h"
+#include "shell/steps.h"
 
 #define BANK_MAGIC        0x4B4E4142u  /* "BANK" */
 #define BANK_BALANCE_MAX  1000000000u
@@ -333,8 +335,6 @@ int workcmd_txprint(int argc, char **argv)
 	return steps_report(&s);
 }
 
-#define FILL_TXN_PAGES 16u      /* pages one fill transaction writes (< DSM_WSET_MAX) */
-#define SUM_TXN_PAGES  64u      /* pages one sum transaction reads (< DSM_RSET_MAX) */
 
 struct bulk_arg {
 	uint32_t first, count, value;   /* this transaction's pages */
@@ -374,8 +374,8 @@ static int bulk_range(const char *cmd, char **argv, uint32_t *first, uint32_t *c
 {
 	uint32_t top = dsmenv_heap_bytes() / PGSIZE;
 
-	if (top > HEAP_PG_MM)
-		top = HEAP_PG_MM;       /* the object heap is above the data area */
+	if (top > HEAP_PG_CODE)
+		top = HEAP_PG_CODE;     /* the code area and the object heap are above it */
 
 	if (shell_number(argv[1], top, first) < 0 || shell_number(argv[2], top, count) < 0 ||
 	    *first < HEAP_PG_DATA || *count == 0 || *first + *count > top)

@@ -1,10 +1,14 @@
 /*
- * gc.c: garbage collection from candidates, as a transaction of its own (the
- * caller's), without stopping the cluster. Between transactions there are no
- * stack references, so an object nothing refers to is garbage. Instead of
- * checking every object (the seed), a node examines only its candidates: the
- * objects it allocated (garbage unless linked before commit) and those that
- * lost a backchain entry through its reference stores (ref.c).
+ * gc.c: the garbage collector (gc/; it was mm/gc.c): collection from
+ * candidates, as a transaction of its own (the caller's), without stopping
+ * the cluster. Between transactions there are no stack references, so an
+ * object nothing refers to is garbage. Instead of checking every object (the
+ * seed), a node examines only its candidates: the objects it allocated
+ * (garbage unless linked before commit) and those that lost a backchain
+ * entry through its reference stores. mm/ pushes them (mm_cand_push in
+ * mm/ref.c, from allocation, reference stores and relocation); this file
+ * pops them, searches their trace sets and frees the garbage through mm/'s
+ * free path (mm_unlink_all, mm_release, mm_reclaim).
  *
  * For a candidate X, trace backwards through backchains (each cell's `back`
  * word names its holder): the set S of X and every object that refers to a
@@ -14,15 +18,35 @@
  * shape hanging off a dropped reference). Free S: clear the members' cells
  * (their outside targets lose entries and become candidates), then free them.
  *
- * Rules: bounded by `budget` candidates, MM_TRACE_MAX objects per trace and
- * MM_BC_MAX per chain; a trace set too large is left (counted `deferred`) until
- * an unlink makes its member a candidate again. The trace set is node-local
- * scratch in struct mm, rebuilt by every trace, so an abort loses nothing.
- * Must not write another node's system page (frees go to its inbox).
+ * Rules: bounded by `budget` candidates (GC_BATCH_MAX at most), MM_TRACE_MAX
+ * objects per trace and MM_BC_MAX per chain; a trace set too large is left
+ * (counted `deferred`) until an unlink makes its member a candidate again.
+ * The trace set is node-local scratch in struct mm (mm->trace, kept there
+ * for gc/), rebuilt by every trace, so an abort loses nothing. Owns the
+ * candidate list's pop side and the inbox's drain; reads and writes the heap
+ * only through mm/impl.h's helpers. Must not write another node's system
+ * page (frees go to its inbox).
  */
+#include "gc/gc.h"
 #include "mm/impl.h"
 
 enum { TRACE_LIVE = 0, TRACE_GARBAGE = 1, TRACE_TOOBIG = 2 };
+
+/* Pop the first object of a heap list (head word at `head`, link at `link`):
+ * the candidate list (H_CAND) or the inbox (H_FREE). */
+static int list_pop(struct mm *mm, uint32_t head, uint32_t link, uint32_t *obj)
+{
+	uint32_t o = mm_ld(mm, head);
+	if (o == 0)
+		return MM_ENOENT;
+	struct mm_hdr h;
+	if (mm_hdr_read(mm, o, &h) != MM_OK)
+		return MM_ECORRUPT;
+	mm_st(mm, head, mm_ld(mm, o + link));
+	mm_st(mm, o + link, 0);
+	*obj = o;
+	return MM_OK;
+}
 
 static bool trace_has(const struct mm *mm, uint32_t obj)
 {
@@ -83,7 +107,7 @@ static int trace(struct mm *mm, uint32_t obj, int *verdict)
 }
 
 /* Free the trace set: first every member's cells, then the members. */
-static int collect(struct mm *mm, struct mm_gc_result *res)
+static int collect(struct mm *mm, struct gc_result *res)
 {
 	for (uint32_t i = 0; i < mm->ntrace; i++) {
 		struct mm_hdr h;
@@ -104,13 +128,13 @@ static int collect(struct mm *mm, struct mm_gc_result *res)
 }
 
 /* Blocks of ours that other nodes freed: back on our free lists. */
-static int drain_inbox(struct mm *mm, struct mm_gc_result *res)
+static int drain_inbox(struct mm *mm, struct gc_result *res)
 {
 	uint32_t inbox = mm_gc_addr(mm) + GC_INBOX + 4u * mm->node, obj;
 	if (mm_ld(mm, mm_gc_addr(mm) + GC_MAGIC) != MM_GC_MAGIC)
 		return MM_ECORRUPT;
 	for (uint32_t i = 0; i < MM_LIST_MAX; i++) {
-		int r = mm_list_pop(mm, inbox, H_FREE, &obj);
+		int r = list_pop(mm, inbox, H_FREE, &obj);
 		if (r == MM_ENOENT)
 			return MM_OK;
 		struct mm_hdr h;
@@ -126,7 +150,7 @@ static int drain_inbox(struct mm *mm, struct mm_gc_result *res)
 }
 
 /* Examine one candidate popped from our list. */
-static int examine(struct mm *mm, uint32_t obj, struct mm_gc_result *res)
+static int examine(struct mm *mm, uint32_t obj, struct gc_result *res)
 {
 	struct mm_hdr h;
 	if (mm_hdr_read(mm, obj, &h) != MM_OK || !(h.flags & F_CAND))
@@ -155,18 +179,18 @@ static int examine(struct mm *mm, uint32_t obj, struct mm_gc_result *res)
 	return MM_OK;
 }
 
-int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res)
+int gc_run(struct mm *mm, uint32_t budget, struct gc_result *res)
 {
-	struct mm_gc_result local = {0};
+	struct gc_result local = {0};
 	if (!res)
 		res = &local;
 	*res = local;
 	int r = drain_inbox(mm, res);
 	uint32_t n = mm_node_addr(mm, mm->node), obj;
-	if (budget > MM_GC_BATCH_MAX)
-		budget = MM_GC_BATCH_MAX;
+	if (budget > GC_BATCH_MAX)
+		budget = GC_BATCH_MAX;
 	for (uint32_t i = 0; r == MM_OK && i < budget; i++) {
-		r = mm_list_pop(mm, n + N_CAND, H_CAND, &obj);
+		r = list_pop(mm, n + N_CAND, H_CAND, &obj);
 		if (r == MM_ENOENT) {
 			r = MM_OK;
 			break;
@@ -178,7 +202,7 @@ int mm_gc(struct mm *mm, uint32_t budget, struct mm_gc_result *res)
 	return r;
 }
 
-bool mm_gc_pending(struct mm *mm)
+bool gc_pending(struct mm *mm)
 {
 	uint32_t inbox = mm_gc_addr(mm) + GC_INBOX + 4u * mm->node;
 	return mm_ld(mm, mm_node_addr(mm, mm->node) + N_CAND) != 0 || mm_ld(mm, inbox) != 0;

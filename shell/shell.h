@@ -4,8 +4,8 @@
  * `ok` if the command returned 0, else `error: <reason>` with the reason
  * the command gave to shell_error.
  */
-#ifndef PLURIX_KERNEL_SHELL_H
-#define PLURIX_KERNEL_SHELL_H
+#ifndef PLURIX_SHELL_SHELL_H
+#define PLURIX_SHELL_SHELL_H
 
 #include <stdint.h>
 
@@ -18,13 +18,7 @@ void shell_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int shell_number(const char *s, uint32_t max, uint32_t *out);
 /* A 32-bit number, decimal or 0x-hex; 0, or -1 if it is not one. */
 int shell_word(const char *s, uint32_t *out);
-
-/* netcmd.c */
-int netcmd_ping(int argc, char **argv);
-int netcmd_bench(int argc, char **argv);
-
-/* diskcmd.c */
-int diskcmd_disk(int argc, char **argv);
-int diskcmd_disktest(int argc, char **argv);
+/* news.c: print what happened to the heap since the last call. */
+void news_poll(void);
 
 #endif
