@@ -27,6 +27,7 @@ const struct kernel_part kernel_part __attribute__((section(".heappart.head"), u
 static void kernel_main(void)
 {
 	heaphdr_boot();
+	shell_init();
 	sched_init();
 	kernel_ready_us = time_us();
 	kcode_ready();

@@ -52,6 +52,11 @@
 #define OBJHEAP_FSMON_AUTO   20u   /* aborts on one page before the task separates its objects */
 #define OBJHEAP_FSMON_MOVES  4u    /* objects one monitor transaction moves */
 
+/* The kernel's tables in the heap (kernel/kobj.c, shell/shell.c, kernel/sched.c). */
+#define KOBJ_ENTRIES_MAX     64u   /* entries one table holds (the walk's bound) */
+#define KOBJ_REFRESH_TICKS   100u  /* a node re-reads the tables between commands: 1 s */
+#define SCHED_TASKS_MAX      16u   /* periodic tasks a node runs */
+
 /* Workload commands whose transactions must fit the core's sets (shell/). */
 #define FILL_TXN_PAGES     16u     /* pages one fill transaction writes */
 #define SUM_TXN_PAGES      64u     /* pages one sum transaction reads */

@@ -5,6 +5,10 @@
  * node can see the cluster from the heap itself (`nodes`). A node that died
  * owned its beat page: reading it then ends in "page unavailable", which
  * `nodes` reports for that node alone.
+ * The tasks are the heap's (kernel/kobj.h, "k.tasks"): the master installs
+ * the builtins below there when it boots, and every node runs its copy of
+ * the table, read again every KOBJ_REFRESH_TICKS, so a task registered on
+ * any node runs on every node within a second.
  * Heap-resident: touches the heap only inside transactions; the shell's
  * `tasks` and `nodes` (shell/schedcmd.c) read what it keeps.
  */
@@ -12,6 +16,7 @@
 #include "kernel/dsmenv.h"
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
+#include "kernel/kobj.h"
 #include "kernel/objheap.h"
 #include "kernel/param.h"
 #include "kernel/sched.h"
@@ -29,20 +34,77 @@ static void beat_body(void *a)
 	b->uptime_ms = time_us() / 1000u;
 }
 
-static struct sched_task tasks[] = {
-	{ "heartbeat", BEAT_TICKS, beat_body, 0, 0, 0, 0 },
-	{ "objgc", OBJHEAP_GC_TICKS, objheap_gc_task, 0, 0, 0, 0 },
+static const struct kobj_seed builtins[] = {
+	{ "heartbeat", 0, beat_body, BEAT_TICKS, 0 },
+	{ "objgc", 0, objheap_gc_task, OBJHEAP_GC_TICKS, 0 },
 };
 
-void sched_init(void)
+/* The tasks this node runs: its copy of the heap's table, each entry with
+ * this node's own counters (in the window: no other node reads them). */
+static struct sched_task tasks[SCHED_TASKS_MAX];
+static struct kobj_entry fresh[SCHED_TASKS_MAX];
+static uint32_t ntasks, refreshed_at;
+static int from_heap;
+
+static void task_set(struct sched_task *t, const struct kobj_entry *e)
 {
-	for (uint32_t i = 0; i < NELEM(tasks); i++)
-		tasks[i].next = time_ticks + tasks[i].period_ticks;
+	t->e = *e;
+	t->name = t->e.name;
+	t->period_ticks = e->period_ticks ? e->period_ticks : 1u;
+	t->body = (void (*)(void *))(uintptr_t)e->code;
 }
 
-const struct sched_task *sched_tasks(uint32_t *ntasks)
+/* The counters of the task of that name in the old copy, or a fresh start. */
+static void task_keep(struct sched_task *t, const struct sched_task *old, uint32_t nold)
 {
-	*ntasks = NELEM(tasks);
+	for (uint32_t i = 0; i < nold; i++)
+		if (!strcmp(old[i].e.name, t->e.name)) {
+			t->next = old[i].next, t->runs = old[i].runs;
+			t->fails = old[i].fails, t->last_err = old[i].last_err;
+			return;
+		}
+	t->next = time_ticks + t->period_ticks;
+	t->runs = t->fails = 0;
+	t->last_err = 0;
+}
+
+/* Read the heap's task table; keep each task's counters across the read. */
+void sched_tasks_refresh(void)
+{
+	static struct sched_task old[SCHED_TASKS_MAX];
+	uint32_t n, nold = ntasks;
+
+	refreshed_at = time_ticks;
+	if (!sched_can_run() || kobj_read(KOBJ_TASKS, fresh, NELEM(fresh), &n) != 0 || n == 0)
+		return;
+	memcpy(old, tasks, sizeof(old));
+	for (uint32_t i = 0; i < n; i++) {
+		task_set(&tasks[i], &fresh[i]);
+		task_keep(&tasks[i], old, nold);
+	}
+	ntasks = n;
+	from_heap = 1;
+}
+
+/* Boot: the builtins, put in the heap's table by the master, then its copy. */
+void sched_init(void)
+{
+	struct kobj_entry e;
+
+	ntasks = NELEM(builtins);
+	for (uint32_t i = 0; i < ntasks; i++) {
+		kobj_from_seed(&builtins[i], &e);
+		task_set(&tasks[i], &e);
+		tasks[i].next = time_ticks + tasks[i].period_ticks;
+	}
+	(void)kobj_install(KOBJ_TASKS, builtins, NELEM(builtins));
+	sched_tasks_refresh();
+}
+
+const struct sched_task *sched_tasks(uint32_t *n, int *heap)
+{
+	*n = ntasks;
+	*heap = from_heap;
 	return tasks;
 }
 
@@ -54,24 +116,32 @@ int sched_manager_silent(void)
 	       n->mgr_heard + MGR_SILENT_TICKS < time_ticks;
 }
 
-/* Run every due task once; a node with no heap (yet) runs nothing, and a
- * node that cannot commit (fenced, cut off) runs nothing either: a task
- * would wait for the token and block the shell. */
-void sched_poll(void)
+/* A node with no heap (yet) runs no transactions between commands, nor one
+ * that cannot commit (fenced, cut off: it would wait for the token and block
+ * the shell), nor the PageServer. */
+int sched_can_run(void)
 {
 	if (dsm_mgr_fenced(dsmenv_node()) || sched_manager_silent())
+		return 0;
+	return dsmenv_heap_bytes() != 0 && kernel_cmdline.node < HEAP_NODES_MAX &&
+	       !dsmenv_node()->ps.active;
+}
+
+/* Run every due task once (the heap's table read again first, every
+ * KOBJ_REFRESH_TICKS); a task whose code is not the kernel's never runs. */
+void sched_poll(void)
+{
+	if (!sched_can_run())
 		return;
-	if (dsmenv_heap_bytes() == 0 || kernel_cmdline.node >= HEAP_NODES_MAX ||
-	    dsmenv_node()->ps.active)
-		return;                 /* the PageServer runs no transactions */
-	for (uint32_t i = 0; i < NELEM(tasks); i++) {
+	if (time_ticks - refreshed_at >= KOBJ_REFRESH_TICKS)
+		sched_tasks_refresh();
+	for (uint32_t i = 0; i < ntasks; i++) {
 		struct sched_task *t = &tasks[i];
 		if ((int32_t)(time_ticks - t->next) < 0)
 			continue;
 		t->next = time_ticks + t->period_ticks;
-		t->last_err = txrun(t->body, 0);
+		t->last_err = kobj_code_ok(t->e.code) ? txrun(t->body, 0) : DSM_EINVAL;
 		t->runs++;
 		t->fails += t->last_err < 0;
 	}
 }
-

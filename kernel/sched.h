@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "kernel/heaplayout.h"
+#include "kernel/kobj.h"
 
 /* A node's heartbeat record, one page each: HEAP_PG_BEAT + node. */
 struct sched_beat {
@@ -24,9 +25,10 @@ struct sched_beat {
 #define SCHED_BEAT_OF(n) ((volatile struct sched_beat *)HEAP_PAGE_VA(HEAP_PG_BEAT + (n)))
 
 struct sched_task {
-	const char *name;
+	struct kobj_entry e;    /* the heap's entry (or the builtin) it runs */
+	const char *name;       /* e.name */
 	uint32_t period_ticks;
-	void (*body)(void *);
+	void (*body)(void *);   /* e.code */
 	uint32_t next;          /* time_ticks it is due */
 	uint32_t runs, fails;
 	int last_err;           /* of its last run: 0, or txrun's error */
@@ -34,7 +36,12 @@ struct sched_task {
 
 void sched_init(void);
 void sched_poll(void);
-const struct sched_task *sched_tasks(uint32_t *ntasks);
+/* This node's tasks; *heap: 1 if read from the heap's table, 0: the builtins. */
+const struct sched_task *sched_tasks(uint32_t *ntasks, int *heap);
+/* Read the heap's task table into this node's copy now (its counters kept). */
+void sched_tasks_refresh(void);
+/* 1: this node may run a transaction between commands (sched_poll's rule). */
+int sched_can_run(void);
 /* 1: this node, not the manager, has heard nothing from it for MGR_SILENT_TICKS. */
 int sched_manager_silent(void);
 

@@ -13,7 +13,7 @@
 #define MM_MAGIC     0xB10Cu
 #define MM_PAD       0xB10D0000u      /* | gap bytes: a region tail too small for a header */
 #define MM_NO_NODE   255u
-#define MM_HDR       24u
+#define MM_HDR       MM_HDR_BYTES
 #define MM_CELL      12u
 
 /* header words */

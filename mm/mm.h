@@ -89,6 +89,8 @@
 
 #include "mm/param.h"
 
+#define MM_HDR_BYTES 24u   /* the object header: a body begins this far after its reference */
+
 enum mm_result {
 	MM_OK = 0,
 	MM_EINVAL = -1,    /* address outside the heap, misaligned, bad argument */
@@ -177,6 +179,9 @@ int mm_dir_unbind(struct mm *mm, const char *name);
 
 /* stat.c: objstat and the false-sharing monitor */
 int mm_objstat(struct mm *mm, struct mm_stat *st);
+/* One node's allocators only (its system page): objects, bytes, its large
+ * objects; the heap-wide fields stay 0. */
+int mm_objstat_node(struct mm *mm, uint32_t node, struct mm_stat *st);
 void mm_fsmon_abort(struct mm *mm, const uint32_t *pages, uint32_t n);
 uint32_t mm_fsmon_top(struct mm *mm, uint32_t *pages, uint16_t *counts, uint32_t max);
 int mm_fsmon_objects(struct mm *mm, uint32_t page, uint32_t *objs, uint32_t max,

@@ -76,6 +76,26 @@ static bool walkable(uint32_t kind)
 	       kind == PG_LARGE;
 }
 
+/* Add node n's counters (its system page) to st. */
+static int node_add(struct mm *mm, uint32_t n, struct mm_stat *st)
+{
+	uint32_t a = mm_node_addr(mm, n);
+	if (mm_ld(mm, a + N_MAGIC) != MM_NODE_MAGIC)
+		return MM_ECORRUPT;
+	for (uint32_t k = 0; k < MM_NKINDS; k++) {
+		st->objects[k] += mm_ld(mm, a + N_OBJS + 4u * k);
+		st->bytes[k] += mm_ld(mm, a + N_BYTES + 4u * k);
+	}
+	st->large_bytes += mm_ld(mm, a + N_LBYTES);
+	st->bc_entries += (int32_t)(mm_ld(mm, a + N_LINKS) - mm_ld(mm, a + N_UNLINKS));
+	st->refills += mm_ld(mm, a + N_REFILLS);
+	st->freed += mm_ld(mm, a + N_FREED);
+	st->relocated += mm_ld(mm, a + N_RELOC);
+	st->gc_runs += mm_ld(mm, a + N_GCRUNS);
+	st->candidates += mm_ld(mm, a + N_NCAND);
+	return MM_OK;
+}
+
 int mm_objstat(struct mm *mm, struct mm_stat *st)
 {
 	if (!mm_formatted(mm))
@@ -85,23 +105,19 @@ int mm_objstat(struct mm *mm, struct mm_stat *st)
 	st->large_pages = mm_ld(mm, mm->base + G_LPAGES);
 	st->regions = mm_ld(mm, mm->base + G_REGIONS);
 	st->free_pages = mm_ld(mm, mm->base + G_FREEPAGES);
-	for (uint32_t n = 0; n < mm->nodes; n++) {
-		uint32_t a = mm_node_addr(mm, n);
-		if (mm_ld(mm, a + N_MAGIC) != MM_NODE_MAGIC)
+	for (uint32_t n = 0; n < mm->nodes; n++)
+		if (node_add(mm, n, st) != MM_OK)
 			return MM_ECORRUPT;
-		for (uint32_t k = 0; k < MM_NKINDS; k++) {
-			st->objects[k] += mm_ld(mm, a + N_OBJS + 4u * k);
-			st->bytes[k] += mm_ld(mm, a + N_BYTES + 4u * k);
-		}
-		st->large_bytes += mm_ld(mm, a + N_LBYTES);
-		st->bc_entries += (int32_t)(mm_ld(mm, a + N_LINKS) - mm_ld(mm, a + N_UNLINKS));
-		st->refills += mm_ld(mm, a + N_REFILLS);
-		st->freed += mm_ld(mm, a + N_FREED);
-		st->relocated += mm_ld(mm, a + N_RELOC);
-		st->gc_runs += mm_ld(mm, a + N_GCRUNS);
-		st->candidates += mm_ld(mm, a + N_NCAND);
-	}
 	return MM_OK;
+}
+
+int mm_objstat_node(struct mm *mm, uint32_t node, struct mm_stat *st)
+{
+	if (!mm_formatted(mm) || node >= mm->nodes)
+		return mm_formatted(mm) ? MM_EINVAL : MM_ECORRUPT;
+	*st = (struct mm_stat){0};
+	st->large_objects = mm_ld(mm, mm_node_addr(mm, node) + N_LOBJS);
+	return node_add(mm, node, st);
 }
 
 void mm_fsmon_abort(struct mm *mm, const uint32_t *pages, uint32_t n)

@@ -37,6 +37,7 @@ int pscmd_forgetps(int argc, char **argv);
 
 /* kernelcmd.c: the kernel in the heap */
 int kernelcmd_kernel(int argc, char **argv);
+int kernelcmd_kobj(int argc, char **argv);
 
 /* schedcmd.c: periodic tasks and the heartbeats */
 int schedcmd_tasks(int argc, char **argv);

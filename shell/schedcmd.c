@@ -17,9 +17,11 @@
 int schedcmd_tasks(int argc, char **argv)
 {
 	uint32_t n;
-	const struct sched_task *t = sched_tasks(&n);
+	int heap;
+	const struct sched_task *t = sched_tasks(&n, &heap);
 
 	(void)argc, (void)argv;
+	kprintf("tasks %u from %s\n", n, heap ? "the heap (k.tasks)" : "the builtins");
 	for (uint32_t i = 0; i < n; i++)
 		kprintf("task %s every %u ms: runs %u failed %u last %s\n", t[i].name,
 			t[i].period_ticks * (1000u / PIT_HZ), t[i].runs, t[i].fails,

@@ -3,16 +3,25 @@
  * Owns the line buffer and the command table. Reads bytes from the console
  * ring, echoes them, and runs one command per line: CR or LF ends a line
  * (an LF right after a CR is the same line end), 0x08 / 0x7f erase.
+ * The command table is the heap's (kernel/kobj.h, "k.cmds"): the master
+ * installs the builtins below there when it boots; every node runs commands
+ * from its copy of the table (in the window: only this node reads it),
+ * re-read between commands every KOBJ_REFRESH_TICKS and whenever a line
+ * names a command the copy lacks, so a command registered on any node runs
+ * here too. Until the heap's table is read (no heap yet, or the PageServer,
+ * which has no object heap) the copy is the builtins.
  * Heap-resident; it touches the devices only through the console, net and
  * the drivers' stats, and the kernel only through the kernel's headers.
  */
 #include "drivers/rtl8139.h"
+#include "dsm/dsm.h"
 #include "drivers/serial.h"
 #include "kernel/console.h"
 #include "kernel/dsmenv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kcode.h"
 #include "kernel/kernel.h"
+#include "kernel/kobj.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
 #include "kernel/objheap.h"
@@ -25,12 +34,6 @@
 #include "kernel/x86.h"
 #include "shell/cmds.h"
 #include "shell/shell.h"
-
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
-};
 
 static char errbuf[160];
 
@@ -184,47 +187,107 @@ static int cmd_poweroff(int argc, char **argv)
 	kernel_halt(0);
 }
 
-static const struct cmd cmds[] = {
-	{ "help", cmd_help, "help: this list" },
-	{ "info", cmd_info, "info: node, role, cluster, mac, memory, uptime, ready_us" },
-	{ "ping", netcmd_ping, "ping <node|all> [count] [bytes|page]: raw-frame round trips" },
-	{ "stats", cmd_stats, "stats: NIC and frame decoder counters" },
-	{ "crash", cmd_crash, "crash <pf|ud|de|gp>: fault on purpose (tests)" },
-	{ "poweroff", cmd_poweroff, "poweroff: exit QEMU with the pass code" },
-	{ "bench", netcmd_bench, "bench tx <node> <count> <bytes>: send frames flat out" },
-	{ "peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction" },
-	{ "poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction" },
-	{ "heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency" },
-	{ "disk", diskcmd_disk, "disk: the ATA drive's identity and the driver's counters" },
-	{ "disktest", diskcmd_disktest, "disktest <MB> [pio] [end]: overwrite MB of the disk, MB/s" },
-	{ "txstat", heapcmd_txstat, "txstat: commits, aborts by cause, retries, commit latency" },
-	{ "bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check" },
-	{ "counter", workcmd_counter, "counter add <n> | counter show" },
-	{ "txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s" },
-	{ "checkpoint", pscmd_checkpoint, "checkpoint: the PageServer writes the heap to disk now" },
-	{ "pageserver", pscmd_pageserver, "pageserver: the PageServer's image and counters" },
-	{ "forgetps", pscmd_forgetps, "forgetps: (the manager) commit on without a PageServer gone for good" },
-	{ "fill", workcmd_fill, "fill <first-page> <pages> <value>: write data pages" },
-	{ "sum", workcmd_sum, "sum <first-page> <pages>: checksum of data pages" },
-	{ "kernel", kernelcmd_kernel, "kernel: where this node's kernel came from, its code pages" },
-	{ "tasks", schedcmd_tasks, "tasks: the periodic tasks and how their runs went" },
-	{ "nodes", schedcmd_nodes, "nodes: every node's heartbeat as the heap holds it" },
-	{ "txprint", workcmd_txprint, "txprint <n>: print inside n transactions (smart buffer test)" },
-	{ "objstat", objcmd_objstat, "objstat [verify]: objects and bytes by allocator, backchains" },
-	{ "gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed" },
-	{ "relocate", objcmd_relocate, "relocate <addr|name> [page]: move an object, fix its references" },
-	{ "fsmon", objcmd_fsmon, "fsmon [relocate [min]]: pages with the most aborts, their objects" },
-	{ "obj", objcmd_obj, "obj new|get|set|value|bind|drop|free ...: single heap objects" },
-	{ "list", objcmd_list, "list new|push|pop|inc|reloc|check <name> ...: lists of objects" },
-	{ "objbench", objcmd_objbench, "objbench alloc|ref <n>: cycles per allocation / ref store" },
-	{ "fsbench", objcmd_fsbench, "fsbench setup | run <n> [auto]: false-sharing workload" },
+/* The builtins: this image's commands, as the master puts them in the heap. */
+#define CMD(name, fn, usage) { name, fn, 0, 0, usage }
+static const struct kobj_seed builtins[] = {
+	CMD("help", cmd_help, "help: this list"),
+	CMD("info", cmd_info, "info: node, role, cluster, mac, memory, uptime, ready_us"),
+	CMD("ping", netcmd_ping, "ping <node|all> [count] [bytes|page]: raw-frame round trips"),
+	CMD("stats", cmd_stats, "stats: NIC and frame decoder counters"),
+	CMD("crash", cmd_crash, "crash <pf|ud|de|gp>: fault on purpose (tests)"),
+	CMD("poweroff", cmd_poweroff, "poweroff: exit QEMU with the pass code"),
+	CMD("bench", netcmd_bench, "bench tx <node> <count> <bytes>: send frames flat out"),
+	CMD("peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction"),
+	CMD("poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction"),
+	CMD("heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency"),
+	CMD("disk", diskcmd_disk, "disk: the ATA drive's identity and the driver's counters"),
+	CMD("disktest", diskcmd_disktest,
+	    "disktest <MB> [pio] [end]: overwrite MB of the disk, MB/s"),
+	CMD("txstat", heapcmd_txstat, "txstat: commits, aborts by cause, retries, commit latency"),
+	CMD("bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check"),
+	CMD("counter", workcmd_counter, "counter add <n> | counter show"),
+	CMD("txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s"),
+	CMD("checkpoint", pscmd_checkpoint,
+	    "checkpoint: the PageServer writes the heap to disk now"),
+	CMD("pageserver", pscmd_pageserver, "pageserver: the PageServer's image and counters"),
+	CMD("forgetps", pscmd_forgetps,
+	    "forgetps: (the manager) commit on without a PageServer gone for good"),
+	CMD("fill", workcmd_fill, "fill <first-page> <pages> <value>: write data pages"),
+	CMD("sum", workcmd_sum, "sum <first-page> <pages>: checksum of data pages"),
+	CMD("kernel", kernelcmd_kernel,
+	    "kernel: where this node's kernel came from, its code pages"),
+	CMD("kobj", kernelcmd_kobj,
+	    "kobj [alias cmd|task <new> <existing> [ms]]: the heap's command and task tables"),
+	CMD("tasks", schedcmd_tasks, "tasks: the periodic tasks and how their runs went"),
+	CMD("nodes", schedcmd_nodes, "nodes: every node's heartbeat as the heap holds it"),
+	CMD("txprint", workcmd_txprint,
+	    "txprint <n>: print inside n transactions (smart buffer test)"),
+	CMD("objstat", objcmd_objstat,
+	    "objstat [verify]: objects and bytes by allocator, backchains"),
+	CMD("gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed"),
+	CMD("relocate", objcmd_relocate,
+	    "relocate <addr|name> [page]: move an object, fix its references"),
+	CMD("fsmon", objcmd_fsmon,
+	    "fsmon [relocate [min]]: pages with the most aborts, their objects"),
+	CMD("obj", objcmd_obj, "obj new|get|set|value|bind|drop|free ...: single heap objects"),
+	CMD("list", objcmd_list, "list new|push|pop|inc|reloc|check <name> ...: lists of objects"),
+	CMD("objbench", objcmd_objbench,
+	    "objbench alloc|ref <n>: cycles per allocation / ref store"),
+	CMD("fsbench", objcmd_fsbench, "fsbench setup | run <n> [auto]: false-sharing workload"),
 };
+
+/* This node's copy of the command table, and a second buffer to read into. */
+static struct kobj_entry table[KOBJ_ENTRIES_MAX], fresh[KOBJ_ENTRIES_MAX];
+static struct shell_table_info tab;
+
+static void table_builtins(void)
+{
+	tab.n = NELEM(builtins);
+	for (uint32_t i = 0; i < tab.n; i++)
+		kobj_from_seed(&builtins[i], &table[i]);
+}
+
+/* Read the heap's table into the copy; it stays as it was if that fails. */
+void shell_table_refresh(void)
+{
+	uint32_t n;
+
+	tab.refreshed_at = time_ticks;
+	if (!sched_can_run() || kobj_read(KOBJ_CMDS, fresh, NELEM(fresh), &n) != 0 || n == 0)
+		return;
+	memcpy(table, fresh, n * sizeof(table[0]));
+	tab.n = n;
+	tab.from_heap = 1;
+	tab.reads++;
+}
+
+const struct shell_table_info *shell_table_info(void)
+{
+	return &tab;
+}
+
+/* Boot: the builtins, put in the heap's table by the master, then its copy. */
+void shell_init(void)
+{
+	table_builtins();
+	(void)kobj_install(KOBJ_CMDS, builtins, NELEM(builtins));
+	shell_table_refresh();
+}
+
+static const struct kobj_entry *table_find(const char *name)
+{
+	for (uint32_t i = 0; i < tab.n; i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	return 0;
+}
 
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	for (size_t i = 0; i < NELEM(cmds); i++)
-		kprintf("%s\n", cmds[i].usage);
+	shell_table_refresh();          /* the list as the heap holds it now */
+	for (uint32_t i = 0; i < tab.n; i++)
+		kprintf("%s\n", table[i].text[0] ? table[i].text : table[i].name);
 	return 0;
 }
 
@@ -251,7 +314,7 @@ static void shell_exec(char *line)
 {
 	char *argv[SHELL_ARGS_MAX];
 	int argc = split_words(line, argv), r = -1;
-	size_t i;
+	const struct kobj_entry *e;
 
 	if (argc == 0)
 		return;
@@ -259,10 +322,16 @@ static void shell_exec(char *line)
 	if (argc < 0) {
 		shell_error("too many words (at most %d)", SHELL_ARGS_MAX);
 	} else {
-		for (i = 0; i < NELEM(cmds) && strcmp(argv[0], cmds[i].name); i++)
-			;
-		if (i < NELEM(cmds))
-			r = cmds[i].fn(argc, argv);
+		e = table_find(argv[0]);
+		if (!e) {
+			shell_table_refresh();  /* registered since the last read? */
+			e = table_find(argv[0]);
+		}
+		if (e && kobj_code_ok(e->code))
+			r = ((int (*)(int, char **))(uintptr_t)e->code)(argc, argv);
+		else if (e)
+			shell_error("command '%s': its code 0x%08x is not the kernel's", e->name,
+				    e->code);
 		else
 			shell_error("unknown command '%s' (try help)", argv[0]);
 	}
@@ -303,6 +372,8 @@ void shell_run(void)
 		if (c < 0) {
 			news_poll();            /* the heap's news, between commands */
 			kcode_prefetch();       /* the rest of the kernel, a page at a time */
+			if (time_ticks - tab.refreshed_at >= KOBJ_REFRESH_TICKS)
+				shell_table_refresh();   /* the heap's command table */
 			sched_poll();           /* periodic transactions, between commands */
 			(void)wait_until(console_ready, 0, 1);  /* a key, or the next tick */
 			continue;

@@ -9,7 +9,19 @@
 
 #include <stdint.h>
 
+/* Boot, before the ready line: the command table (shell.c's header). */
+void shell_init(void);
 void shell_run(void) __attribute__((noreturn));
+/* Where this node's copy of the command table came from (`kernel`). */
+struct shell_table_info {
+	uint32_t n;             /* commands in the copy */
+	int from_heap;          /* 1: read from the heap's table; 0: the builtins */
+	uint32_t reads;         /* successful reads of the heap's table */
+	uint32_t refreshed_at;  /* time_ticks of the last try */
+};
+const struct shell_table_info *shell_table_info(void);
+/* Read the heap's command table into this node's copy now. */
+void shell_table_refresh(void);
 /* Record why the command failed; returns -1 for `return shell_error(...)`. */
 int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Between commands: print one line of news on its own line, then the prompt. */
