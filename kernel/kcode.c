@@ -266,6 +266,32 @@ void kcode_boot(void)
 
 /* --- code pages coming in ------------------------------------------------ */
 
+/* ktrace=1: the fetches, for kernel/ktrace.c to print between commands (the
+ * fault path cannot: naming a page's symbols reads the code area). */
+static struct kcode_fetch ring[KCODE_TRACE_RING];
+static uint32_t ring_in, ring_out, ring_lost;
+
+static void trace_put(uint32_t page, uint32_t us, uint16_t from)
+{
+	if (ring_in - ring_out == KCODE_TRACE_RING) {
+		ring_lost++;
+		return;
+	}
+	ring[ring_in % KCODE_TRACE_RING] = (struct kcode_fetch){ page, us, from };
+	ring_in++;
+}
+
+int kcode_trace_take(struct kcode_fetch *f, uint32_t *lost)
+{
+	*lost = ring_lost;
+	ring_lost = 0;
+	if (ring_out == ring_in)
+		return 0;
+	*f = ring[ring_out % KCODE_TRACE_RING];
+	ring_out++;
+	return 1;
+}
+
 void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched,
 		   uint16_t from)
 {
@@ -279,8 +305,7 @@ void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched
 		st.lat_us[st.lat_n % NELEM(st.lat_us)] = us;
 		st.lat_n++;
 		if (kernel_cmdline.ktrace)
-			kprintf("ktrace: code page %u (0x%08x..0x%08x) from node %u in %u us\n",
-				page, HEAP_PAGE_VA(page), HEAP_PAGE_VA(page) + PGSIZE - 1u, from, us);
+			trace_put(page, us, from);
 	}
 	if (!desc_valid || i == 0)
 		return;                 /* the descriptor itself: checked by its own CRC */

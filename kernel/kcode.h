@@ -35,6 +35,7 @@
 #define KCODE_PAGES_MAX   1000u         /* image pages one descriptor describes */
 #define KCODE_INSTALL_PAGES 24u         /* image pages one install transaction writes */
 #define KCODE_PROBE_TICKS 6000u         /* a node waits this long for a descriptor: 60 s */
+#define KCODE_TRACE_RING  128u          /* ktrace=1: fetches kept until printed */
 
 struct kcode_desc {
 	uint32_t magic, version;
@@ -75,6 +76,14 @@ void kcode_boot(void) __attribute__((noreturn));
 void kcode_page_in(uint32_t page, const uint8_t *frame, uint32_t us, int fetched,
 		   uint16_t from);
 int kcode_trace(void);                          /* ktrace=1 */
+/* ktrace=1: a code page fetched, as the fault path recorded it. */
+struct kcode_fetch {
+	uint32_t page, us;
+	uint16_t from;
+};
+/* The oldest fetch not printed yet (1), or none (0); *lost: fetches not kept
+ * since the last call (more than KCODE_TRACE_RING waiting). */
+int kcode_trace_take(struct kcode_fetch *f, uint32_t *lost);
 const struct kcode_stats *kcode_stats(void);
 /* The heap-resident kernel is ready (its ready line): the boot's figures. */
 void kcode_ready(void);

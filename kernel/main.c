@@ -10,6 +10,7 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kcode.h"
 #include "kernel/kernel.h"
+#include "kernel/ktrace.h"
 #include "kernel/part.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
@@ -31,6 +32,7 @@ static void kernel_main(void)
 	sched_init();
 	kernel_ready_us = time_us();
 	kcode_ready();
+	ktrace_flush();
 	kprintf("plurix: node %u role %s cluster %u ready in %llu us\n",
 		kernel_cmdline.node, cmdline_role_name(kernel_cmdline.role),
 		kernel_cmdline.cluster, kernel_ready_us);

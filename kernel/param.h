@@ -38,6 +38,9 @@
 				    * waits for the token, so time bounds them first) */
 #define TXRUN_LAT_SAMPLES  64u     /* commit latencies kept for txstat */
 #define TXRUN_RESET_WAIT_TICKS 100u /* after an unavailable page, wait this long for a reset */
+#define TXRUN_TAKEOVER_SLACK_TICKS 300u /* ... cut off from the manager: this long past the
+				    * time a PageServer would take over (its reset comes
+				    * late on a loaded host: seen 1 s late under TCG) */
 
 /* The heap's boot (kernel/heaphdr.c). */
 #define HEAPHDR_JOIN_WAIT_US 5000000u   /* a slave waits this long for its join */

@@ -174,7 +174,7 @@ static uint32_t reset_wait_ticks(void)
 		return TXRUN_RESET_WAIT_TICKS;
 	if (silent > DSM_TAKEOVER_TICKS)
 		silent = DSM_TAKEOVER_TICKS;
-	return DSM_TAKEOVER_TICKS - silent + TXRUN_RESET_WAIT_TICKS;
+	return DSM_TAKEOVER_TICKS - silent + TXRUN_TAKEOVER_SLACK_TICKS;
 }
 
 static int resets_moved(void *arg)

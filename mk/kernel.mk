@@ -72,18 +72,32 @@ $(BUILDID_O): $(LOCAL_O)
 		"$$(cksum < $(LOCAL_O) | awk '{print $$1}')" > $(KOBJDIR)/buildid.c
 	$(call step,CC,$(KOBJDIR)/buildid.c)$(KCC) $(KCFLAGS) -c -o $@ $(KOBJDIR)/buildid.c
 
+# The full image, linked twice: first with an empty symbol table, whose
+# symbols mk/ksyms then writes as build/kernel/ksyms.c; then with it. The
+# table is the heap part's last section (linker.ld), so the second link moves
+# no symbol of the first (checked: the two symbol lists, but for the table's
+# own, are the same).
+KLINK = $(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T linker.ld
+KSYMS_LIST = nm -n --defined-only $(1) | grep -Ev ' (ksyms|__heappart_end$$|__kcode_lma_end$$|__kernel_end$$)'
 # $$(...): expanded after every mk file appended its sources (Makefile).
-$(KERNEL_ELF): $(LOCAL_O) $(BUILDID_O) $$(HEAPPART_OBJS) linker.ld
-	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
-		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(HEAPPART_OBJS) $(KLIBGCC)
+$(KERNEL_ELF): $(LOCAL_O) $(BUILDID_O) $$(HEAPPART_OBJS) linker.ld mk/ksyms
+	@mk/ksyms - $(KOBJDIR)/ksyms0.c
+	@$(KCC) $(KCFLAGS) -c -o $(KOBJDIR)/ksyms0.o $(KOBJDIR)/ksyms0.c
+	@$(KLINK) -o $@.pass1 $(LOCAL_O) $(BUILDID_O) $(HEAPPART_OBJS) $(KOBJDIR)/ksyms0.o $(KLIBGCC)
+	@mk/ksyms $@.pass1 $(KOBJDIR)/ksyms.c
+	$(call step,CC,$(KOBJDIR)/ksyms.c)$(KCC) $(KCFLAGS) -c -o $(KOBJDIR)/ksyms.o $(KOBJDIR)/ksyms.c
+	$(call step,LD,$@)$(KLINK) -o $@ $(LOCAL_O) $(BUILDID_O) $(HEAPPART_OBJS) \
+		$(KOBJDIR)/ksyms.o $(KLIBGCC)
+	@$(call KSYMS_LIST,$@.pass1) > $@.syms1; $(call KSYMS_LIST,$@) > $@.syms2; \
+	cmp -s $@.syms1 $@.syms2 || \
+		{ rm -f $@; echo "ksyms: linking the symbol table in moved symbols of $@" >&2; exit 1; }
 	@mk/image-size $@
 
 # The node image: the node-local part alone, the same layout, no heap part
 # image: it runs the kernel it finds in the heap (kernel/kcode.c).
 # Each image's loaded size is printed when it is linked.
 $(NODE_ELF): $(LOCAL_O) $(BUILDID_O) linker.ld
-	$(call step,LD,$@)$(KLD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
-		-T linker.ld -o $@ $(LOCAL_O) $(BUILDID_O) $(KLIBGCC)
+	$(call step,LD,$@)$(KLINK) -o $@ $(LOCAL_O) $(BUILDID_O) $(KLIBGCC)
 	@mk/image-size $@
 
 local-check: $(LOCAL_O) $$(HEAPPART_OBJS)

@@ -22,6 +22,7 @@
 #include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/kobj.h"
+#include "kernel/ktrace.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
 #include "kernel/objheap.h"
@@ -372,6 +373,7 @@ void shell_run(void)
 		if (c < 0) {
 			news_poll();            /* the heap's news, between commands */
 			kcode_prefetch();       /* the rest of the kernel, a page at a time */
+			ktrace_flush();         /* ktrace=1: the code pages fetched */
 			if (time_ticks - tab.refreshed_at >= KOBJ_REFRESH_TICKS)
 				shell_table_refresh();   /* the heap's command table */
 			sched_poll();           /* periodic transactions, between commands */
