@@ -78,9 +78,11 @@ fi
 code_fetches=$(sum_field 'code fetches')
 code_timeouts=$(sum_field 'code timeouts')
 code_ps=$(sum_field 'code pages from the PageServer')
+kills=$(sum_field 'masters killed')
 if [ "$code_ps" -gt 0 ]; then
 	echo "PASS the code area: $code_fetches code pages fetched, $code_timeouts fetches timed" \
-		"out and asked again, $code_ps code pages served by the PageServer"
+		"out and asked again, $code_ps code pages served by the PageServer ($kills seeds" \
+		"killed the master after its install)"
 	passed=$((passed + 1))
 else
 	echo "FAIL the PageServer never served a code page ($code_fetches code pages fetched)"

@@ -495,14 +495,27 @@ static bool faults_may_crash(const struct sim *s)
 	return down * 2 < s->nnodes - 1;
 }
 
-/* ... and may take sn: with the master dead for good (cfg.kill_mgr_at), the
- * PageServer is the one that can take over (proto.h 11), so it fails only
- * once it did (11.4 then brings it back as the manager). */
+/* With the master dead for good (cfg.kill_mgr_at) the PageServer is the one
+ * node that can go on as the manager (proto.h 11): it fails only once it took
+ * over, its epoch is on its disk and every node up follows it, so that 11.4
+ * brings it back (a second failure the protocol does not promise to outlive). */
+static bool faults_ps_needed(const struct sim *s, const struct sim_node *sn)
+{
+	const struct dsm_node *d = sn->dsm;
+	if (!sim_is_ps(s, sn) || !s->cfg.kill_mgr_at)
+		return false;
+	if (!d->mgr.active || d->mgr.unsaved)
+		return true;
+	for (int i = 1; i < s->nnodes; i++)
+		if (s->node[i]->up && s->node[i]->dsm->manager != sn->id)
+			return true;
+	return false;
+}
+
+/* ... and may take sn. */
 static bool faults_may_take(const struct sim *s, const struct sim_node *sn)
 {
-	if (sim_is_ps(s, sn) && s->cfg.kill_mgr_at && !sn->dsm->mgr.active)
-		return false;
-	return faults_may_crash(s);
+	return !faults_ps_needed(s, sn) && faults_may_crash(s);
 }
 
 enum node_entry { NODE_FRAME, NODE_TICK };
@@ -585,6 +598,7 @@ static void faults_kill_master(struct sim *s)
 	if (!work_code_kill_due(s) || !m->up || !ps->up)
 		return;
 	s->code.killed = true;
+	s->st.master_kills++;
 	node_crash(s, m);
 	if (s->cfg.verbose)
 		printf("%6llu node 0, the master, dies for good\n", (unsigned long long)s->now);

@@ -215,6 +215,7 @@ struct sim_stats {
 	uint64_t code_fetches, code_timeouts, code_ps_served; /* proto.h 12.2: code pages
 						    * fetched, fetches asked again, and
 						    * served by the PageServer */
+	uint64_t master_kills;               /* cfg.kill_mgr_at: node 0 died for good */
 	uint32_t max_retries;
 	uint64_t events;
 };

@@ -78,10 +78,13 @@ void work_code_boot(struct sim_node *sn)
 	sn->code_next_look = sn->sim->now;
 }
 
-/* Has the PageServer's disk an image with the whole code area? */
+/* Does the PageServer know of a good checkpoint with the whole code area
+ * (one it can take over with, proto.h 11.2; the disk may hold a newer one
+ * it heard an error of)? */
 bool work_code_saved(const struct sim *s)
 {
-	return s->code.installed && s->disk.t >= s->code.v[0];
+	const struct sim_node *ps = s->node[s->nnodes - 1];
+	return s->code.installed && ps->up && ps->dsm->image_good_t >= s->code.v[0];
 }
 
 /* Nodes but the master run no code (they may read the descriptor) until
