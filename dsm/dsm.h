@@ -134,6 +134,7 @@ struct dsm_mgr {
 	uint16_t reset_owner;
 	uint8_t reset_sends;                /* broadcasts of it still to come */
 	uint32_t n_lost_no_ps;              /* losses not reset: no PageServer heard */
+	uint32_t n_lost_no_code;            /* ... the image is older than our seal (10.2) */
 	uint32_t lost_page;                 /* ... the last one */
 	uint16_t lost_owner;
 	uint64_t next_reset;
@@ -259,6 +260,7 @@ struct dsm_node {
 	uint32_t seq;                       /* frame sequence number */
 	uint32_t evict_next;                /* dsm_page_evict's clock hand */
 	uint32_t code_first, code_end;      /* the sealed code area (proto.h 12); empty at boot */
+	uint64_t code_t;                    /* ... our time when we sealed it (10.2) */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;

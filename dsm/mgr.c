@@ -333,6 +333,10 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
+	if (n->code_end > n->code_first && n->image_good_t < n->code_t) {
+		g->n_lost_no_code++;    /* the image lacks the code area we sealed (12.3) */
+		return;
+	}
 	if (!n->ps.active && dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {
 		g->n_lost_no_ps++;      /* the PageServer is not on our side: no reset; */
 		g->lost_page = m->page; /* the environment says so (kernel/sched.c) */

@@ -46,6 +46,7 @@ void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count)
 	DSM_ASSERT(n, first <= n->npages && count <= n->npages - first);
 	n->code_first = first;
 	n->code_end = first + count;
+	n->code_t = n->gtime;
 }
 
 void dsm_code_unseal(struct dsm_node *n)
@@ -66,6 +67,12 @@ bool dsm_code_page(const struct dsm_node *n, uint32_t page)
 static int code_fault(struct dsm_node *n, uint32_t page, bool write)
 {
 	struct dsm_fetch *f = &n->fetch;
+#ifdef DSM_TEST_BROKEN_CODE
+	/* Deliberately broken protocol, built only for the checkers' own test
+	 * (tests/sim): a write to a sealed page is taken as on any page. */
+	if (write)
+		return txn_state(n) == TXN_RUNNING ? txn_access(n, page, write) : DSM_EINVAL;
+#endif
 	if (write)
 		return DSM_EROFS;
 	if (n->page[page].state != DSM_ABSENT) {
@@ -337,13 +344,17 @@ bool dsm_page_evict(struct dsm_node *n, uint32_t keep)
 	return false;
 }
 
-/* The page's frame goes; the caller has taken it out of the transaction. */
+/* The page's frame goes; the caller has taken it out of the transaction.
+ * A sealed page stays (12.3), a replica: were we its owner, we serve it no
+ * more (after a reset the PageServer does). */
 void dsm_page_drop(struct dsm_node *n, uint32_t page)
 {
 	struct dsm_page *pg = &n->page[page];
 	DSM_ASSERT(n, !pg->access && !pg->shadow);
+	if (pg->state != DSM_ABSENT && dsm_code_page(n, page))
+		pg->state = DSM_REPLICA;
 	if (pg->state == DSM_ABSENT || dsm_code_page(n, page))
-		return;                 /* 12.3: a sealed page stays */
+		return;
 	n->env->page_unmap(n->env_ctx, page);
 	pg->state = DSM_ABSENT;
 }

@@ -235,7 +235,10 @@
  *   10.1 R -> M   Lost(page)             R's fetch timed out (1.3): nobody served
  *   10.2 M resets iff a good checkpoint exists (image_good_t, from CkptDone),
  *        the page was written after it by another node (so the image lacks
- *        the newest version), and P was heard from within DSM_PS_SILENT_TICKS
+ *        the newest version), the checkpoint is not older than M's seal of
+ *        the code area (12.3; else M counts the loss, n_lost_no_code, and
+ *        resets nothing: the page is lost as if there were no checkpoint),
+ *        and P was heard from within DSM_PS_SILENT_TICKS
  *        (P -> M Beacon every DSM_BEACON_TICKS: P is on M's side); without
  *        P, M resets nothing and counts the loss (n_lost_no_ps: the
  *        environment says it waits), and the next Lost after P is back
@@ -339,9 +342,20 @@
  *   12.3 A sealed page is never dropped: not by a commit (none writes it), a
  *        recovery, a reset or an eviction, and a copy arriving for it (a
  *        late answer, a PageServer's reload) does not replace the one held.
+ *        A reset takes only its ownership: an owner's sealed page stays as a
+ *        replica of its old version, and the PageServer serves the reset's
+ *        (8.7), as every page after a reset.
  *        Why it is safe: nobody writes the range after it was sealed, so every
  *        copy of it is the same; checkpoints hold it like any page, so a heap
- *        restored from one brings its code back.
+ *        restored from one brings its code back: the manager resets to no
+ *        checkpoint older than its own seal (10.2), which came after the
+ *        install's commits, so the reset writes the range with the contents
+ *        every sealed copy has. (An older image lacks the area, and a sealed
+ *        node that faults in a page it lacks would get the image's.) Were an
+ *        owner to keep serving its old version after the reset, rule F would
+ *        let a node whose known is the reset's time take it as the page at
+ *        its time, a version the reset wrote over: right contents, wrong
+ *        version, and a PageServer would checkpoint that version.
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

@@ -6,7 +6,7 @@
 #   sim             one seed, replayed bit for bit: make sim SEED=n [NODES=n
 #                   WORKLOAD=mix|bank|counters|queue|hotspot FAULTS=0|1 ...]
 #   test-sim        >= 2,000 seeds with mixed faults on 2 cores, plus the
-#                   broken-protocol test; last line "N passed, N failed"
+#                   broken-protocol tests; last line "N passed, N failed"
 #   sim-bench       commits per tick, abort rate, frames per commit
 #   sim-soak        random seeds for SECONDS (default 60)
 # Host builds use HOST_CFLAGS (ASan + UBSan) from the top Makefile.
@@ -23,18 +23,20 @@ SIM_SRCS := $(wildcard tests/sim/*.c)
 SIM_HDRS := $(wildcard tests/sim/*.h)
 SIM_BIN := $(BUILD)/host/sim
 SIM_BROKEN_BIN := $(BUILD)/host/sim-broken
+SIM_BROKEN_CODE_BIN := $(BUILD)/host/sim-broken-code
 SIM_JOBS ?= 2
 SEEDS ?= 2000
 SECONDS ?= 60
 
-$(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
+# The simulator, and the deliberately broken protocols built only for the
+# checkers' own test: invalidation skipped; a write to the sealed code area
+# taken (proto.h 12.2).
+$(SIM_BROKEN_BIN): SIM_MUTANT := -DDSM_TEST_BROKEN_INVALIDATE
+$(SIM_BROKEN_CODE_BIN): SIM_MUTANT := -DDSM_TEST_BROKEN_CODE
+$(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) \
+		dsm/frame.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_SRCS) $(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
-
-# The deliberately broken protocol, built only for the checkers' own test.
-$(SIM_BROKEN_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
-	@mkdir -p $(dir $@)
-	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -DDSM_TEST_BROKEN_INVALIDATE -o $@ $(SIM_SRCS) \
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) $(SIM_MUTANT) -o $@ $(SIM_SRCS) \
 		$(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
 
 all: $(SIM_BIN) core-check
@@ -54,8 +56,9 @@ sim: $(SIM_BIN)
 		$(if $(WORKLOAD),--workload $(WORKLOAD)) $(if $(FAULTS),--faults $(FAULTS)) \
 		$(if $(TICKS),--ticks $(TICKS)) $(if $(VERBOSE),--verbose) $(SIM_ARGS)
 
-test-sim: $(SIM_BIN) $(SIM_BROKEN_BIN) core-check
-	@bash tests/sim/run-seeds.sh $(SIM_BIN) $(SIM_BROKEN_BIN) $(SEEDS) $(SIM_JOBS)
+test-sim: $(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN) core-check
+	@bash tests/sim/run-seeds.sh $(SIM_BIN) $(SIM_BROKEN_BIN) $(SEEDS) $(SIM_JOBS) \
+		$(SIM_BROKEN_CODE_BIN)
 
 sim-bench: $(SIM_BIN)
 	$(SIM_BIN) --bench

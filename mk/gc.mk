@@ -16,7 +16,7 @@ KERNEL_CORE_SRCS += $(GC_SRCS)
 # The simulator links gc/ (tests/sim/work_obj.c): core.mk's link line reads
 # CORE_SRCS when it runs; its prerequisites were expanded before: name ours.
 CORE_SRCS += $(GC_SRCS)
-$(BUILD)/host/unit $(SIM_BIN) $(SIM_BROKEN_BIN): $(GC_SRCS) $(GC_HDRS)
+$(BUILD)/host/unit $(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN): $(GC_SRCS) $(GC_HDRS)
 
 # The kernel's own objects of gc/ and mm/ (mk/kernel.mk builds them with KCFLAGS).
 GC_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(GC_SRCS) $(wildcard mm/*.c))

@@ -18,7 +18,7 @@ MM_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(MM_SRCS))
 # reads CORE_SRCS when it runs, so appending here is enough; its own objects
 # list for core-check was fixed before this file was read.
 CORE_SRCS += $(MM_SRCS)
-$(BUILD)/host/unit $(SIM_BIN) $(SIM_BROKEN_BIN): $(MM_SRCS) $(MM_HDRS)
+$(BUILD)/host/unit $(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN): $(MM_SRCS) $(MM_HDRS)
 
 mm-check: $(MM_KOBJS)
 	@mk/freestanding-check mm-check 'mm/[a-z0-9_]+' 'mm/*.[ch]' $(MM_KOBJS)

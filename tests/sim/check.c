@@ -20,6 +20,12 @@
  * and a reset appends, for every page, a version at the reset's time whose
  * contents are the disk's (owned by nobody: the PageServer serves it), but
  * for the same takeover reset again (proto.h 11.5).
+ * The code area (proto.h 12, work_code.c): a code page never changes after
+ * its install: no commit writes it again, no reset brings other contents,
+ * and every copy a node holds of a page it sealed, arriving or held, is the
+ * install's (whatever its version: 12.3 keeps it across commits and resets);
+ * it is never mapped for writing, and once there it stays. A node whose seal is only a look (its
+ * descriptor not read yet) may hold any committed version.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +171,64 @@ void check_ckpt(struct sim *s, uint64_t t)
 	s->st.ckpts++;
 }
 
+static bool check_code_area(uint32_t page)
+{
+	return page >= SIM_PG_CODE && page < SIM_PG_CODE + SIM_CODE_PAGES;
+}
+
+/* A commit or a reset at t gives code page p the contents of hash h: only
+ * the install's commit may, once; then only a reset to the same contents. */
+static void check_code_write(struct sim *s, const struct sim_node *c, uint32_t p, uint64_t t,
+			     uint64_t h)
+{
+	struct sim_code *code = &s->code;
+	uint32_t i = p - SIM_PG_CODE;
+	if (!check_code_area(p))
+		return;
+	if (!c && code->v[i] && h != code->hash[i])
+		sim_fail(s, "code: a reset at %llu gives page %u contents unlike its install at "
+			 "%llu (the image of %llu)", (unsigned long long)t, p,
+			 (unsigned long long)code->v[i], (unsigned long long)s->disk.t);
+	if (!c)
+		return;
+	if (c->id != 0 || c->op.kind != OP_CODE_INSTALL || code->v[i])
+		sim_fail(s, "code: node %u writes page %u at %llu, installed at %llu", c->id, p,
+			 (unsigned long long)t, (unsigned long long)code->v[i]);
+	code->v[i] = t;
+}
+
+/* A copy at version v of a page node sn sealed (data; NULL: the one it
+ * holds): the install's, or (a look not done yet) a committed version.
+ * False: not sealed there, the other checks apply. */
+static bool check_code_copy(struct sim *s, struct sim_node *sn, uint32_t page, uint64_t v,
+			    const uint8_t *data)
+{
+	if (!dsm_code_page(sn->dsm, page))
+		return false;
+	uint64_t h = data ? sim_hash(data, DSM_PAGE_SIZE) : sim_node_hash(sn, page);
+	const struct truth_ver *tv = sn->code_sealed ? NULL : check_truth_at(s, page, v);
+	if (tv ? tv->t != v || (tv->known && h != tv->hash) : h != s->code.hash[page - SIM_PG_CODE])
+		sim_fail(s, "code: node %u holds sealed page %u at version %llu unlike %s", sn->id,
+			 page, (unsigned long long)v,
+			 sn->code_sealed ? "its install" : "any committed version");
+	if (sn->prot[page] == DSM_PROT_WRITE)
+		sim_fail(s, "code: node %u maps sealed page %u for writing", sn->id, page);
+	return true;
+}
+
+/* 12.3: a page a node sealed, once there, stays (the node may be running it). */
+static void check_code_kept(struct sim *s, struct sim_node *sn, uint32_t p)
+{
+	if (!sn->code_sealed || !check_code_area(p))
+		return;
+	uint8_t bit = (uint8_t)(1u << (p - SIM_PG_CODE));
+	if (sn->dsm->page[p].state != DSM_ABSENT)
+		sn->code_had |= bit;
+	else if (sn->code_had & bit)
+		sim_fail(s, "code: node %u dropped sealed page %u (time %llu)", sn->id, p,
+			 (unsigned long long)sn->dsm->gtime);
+}
+
 /* The reset at ev->t writes every page with the disk's image (the newest
  * epoch's committed state too, unless ev->t is of an older one). */
 static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
@@ -177,6 +241,7 @@ static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
 				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
 				      .image = true};
 		check_after(s, "reset", p, ev->t);
+		check_code_write(s, NULL, p, ev->t, v.hash);
 		truth_append(s, p, v);
 		if (old)
 			continue;
@@ -255,6 +320,7 @@ static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_o
 				sim_fail(s, "decide: node %u commits page %u it did not write",
 					 c->id, p);
 			v.hash = sim_node_hash(c, p);
+			check_code_write(s, c, p, ev->t, v.hash);
 			if (!old)
 				memcpy(s->truth_mem[p], c->mem[p], DSM_PAGE_SIZE);
 		} else if (!old) {
@@ -292,10 +358,15 @@ void check_observe(void *ctx, const struct dsm_obs_event *ev)
 		if (sn->dsm->recovering)
 			sim_fail(s, "serve: node %u serves page %u while recovering", sn->id,
 				 ev->page);
-		check_copy(s, "stale page served", sn->id, ev->page, ev->v, ev->t, ev->data);
+		s->st.code_ps_served += sim_is_ps(s, sn) && check_code_area(ev->page);
+		if (!check_code_copy(s, sn, ev->page, ev->v, ev->data))
+			check_copy(s, "stale page served", sn->id, ev->page, ev->v, ev->t,
+				   ev->data);
 		break;
 	case DSM_OBS_INSTALL:
-		check_copy(s, "stale page installed", sn->id, ev->page, ev->v, ev->t, ev->data);
+		if (!check_code_copy(s, sn, ev->page, ev->v, ev->data))
+			check_copy(s, "stale page installed", sn->id, ev->page, ev->v, ev->t,
+				   ev->data);
 		break;
 	case DSM_OBS_RESET:
 		check_reset(s, sn, ev);
@@ -338,9 +409,13 @@ static void check_node_meta(struct sim *s, struct sim_node *sn)
 		if (pg->known < sn->prev_known[p] && !check_zero_mapped(s, sn, p))
 			sim_fail(s, "node %u page %u: known time went back", sn->id, p);
 		sn->prev_known[p] = pg->known;
+		check_code_kept(s, sn, p);
 		if ((pg->state != DSM_ABSENT) != sn->mapped[p])
 			sim_fail(s, "node %u page %u: state %u but mapped %d", sn->id, p,
 				 pg->state, sn->mapped[p]);
+		if (pg->state != DSM_ABSENT &&
+		    check_code_copy(s, sn, p, pg->version, NULL))
+			continue;       /* 12.2, 12.3: mapped read-only, kept at any version */
 		uint8_t want = !pg->access ? DSM_PROT_NONE : pg->shadow ? DSM_PROT_WRITE
 									  : DSM_PROT_READ;
 		if (pg->state != DSM_ABSENT && sn->prot[p] != want)
@@ -362,8 +437,8 @@ static void check_node_data(struct sim *s, struct sim_node *sn)
 	const struct dsm_node *d = sn->dsm;
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const struct dsm_page *pg = &d->page[p];
-		if (pg->state == DSM_ABSENT)
-			continue;
+		if (pg->state == DSM_ABSENT || dsm_code_page(d, p))
+			continue;       /* check_node_meta checked a sealed page */
 		const struct truth_ver *tv = check_truth_at(s, p, d->gtime);
 		if (!tv->known)
 			continue;

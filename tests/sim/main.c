@@ -52,6 +52,10 @@ static void print_stats(const struct sim_stats *st)
 		       (unsigned long long)st->ckpts, (unsigned long long)st->resets,
 		       (unsigned long long)st->snooped, (unsigned long long)st->disk_errors,
 		       (unsigned long long)st->torn_writes);
+	printf("  code area: %llu code pages fetched, %llu fetches timed out and asked again, "
+	       "%llu code pages served by the PageServer%s\n", (unsigned long long)st->code_fetches,
+	       (unsigned long long)st->code_timeouts, (unsigned long long)st->code_ps_served,
+	       st->master_kills ? ", the master killed" : "");
 	if (st->splits)
 		printf("  split: the PageServer away from the manager; takeovers %llu, nodes that "
 		       "followed the new manager %llu\n", (unsigned long long)st->takeovers,
@@ -77,6 +81,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 {
 	uint64_t passed = 0, failed = 0, commits = 0, events = 0, ckpts = 0, resets = 0;
 	uint64_t splits = 0, takeovers = 0, disk_errors = 0, torn_writes = 0;
+	uint64_t code_fetches = 0, code_timeouts = 0, code_ps = 0, kills = 0;
 	uint32_t max_retries = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct sim_cfg cfg;
@@ -93,6 +98,10 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		takeovers += st.takeovers;
 		disk_errors += st.disk_errors;
 		torn_writes += st.torn_writes;
+		code_fetches += st.code_fetches;
+		code_timeouts += st.code_timeouts;
+		code_ps += st.code_ps_served;
+		kills += st.master_kills;
 		if (st.max_retries > max_retries)
 			max_retries = st.max_retries;
 		if (bad != expect_fail) {
@@ -108,11 +117,14 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 	}
 	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
 	       "max retries %u, %llu checkpoints checked, disk errors %llu, torn writes %llu, "
-	       "%llu resets, %llu splits, %llu takeovers\n",
+	       "code fetches %llu, code timeouts %llu, code pages from the PageServer %llu, "
+	       "masters killed %llu, %llu resets, %llu splits, %llu takeovers\n",
 	       (unsigned long long)first, (unsigned long long)(first + count - 1),
 	       (unsigned long long)commits, (unsigned long long)events, max_retries,
 	       (unsigned long long)ckpts, (unsigned long long)disk_errors,
-	       (unsigned long long)torn_writes, (unsigned long long)resets,
+	       (unsigned long long)torn_writes, (unsigned long long)code_fetches,
+	       (unsigned long long)code_timeouts, (unsigned long long)code_ps,
+	       (unsigned long long)kills, (unsigned long long)resets,
 	       (unsigned long long)splits, (unsigned long long)takeovers);
 	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
 	       (unsigned long long)failed);
@@ -218,9 +230,11 @@ int main(int argc, char **argv)
 	char why[512];
 	int bad = sim_run(&cfg, &st, &digest, why, sizeof(why));
 	printf("seed %llu: %d nodes, workloads 0x%x, faults %d, part pages %u, recovery "
-	       "span %u, loss %.2f, delay <= %u, disk error chance %.2f, clock drift <= %u ppm\n",
+	       "span %u, loss %.2f, delay <= %u, disk error chance %.2f, clock drift <= %u ppm, "
+	       "code area from tick %llu, master killed at %llu\n",
 	       (unsigned long long)seed, cfg.nodes, cfg.workloads, cfg.faults, cfg.part_pages,
-	       cfg.recover_span, cfg.loss, cfg.delay_max, cfg.disk_err, cfg.drift_ppm);
+	       cfg.recover_span, cfg.loss, cfg.delay_max, cfg.disk_err, cfg.drift_ppm,
+	       (unsigned long long)cfg.code_at, (unsigned long long)cfg.kill_mgr_at);
 	print_stats(&st);
 	printf("digest %016llx\n", (unsigned long long)digest);
 	if (bad)

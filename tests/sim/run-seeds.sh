@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# tests/sim/run-seeds.sh SIM SIM_BROKEN SEEDS JOBS: what `make test-sim` runs.
+# tests/sim/run-seeds.sh SIM SIM_BROKEN SEEDS JOBS SIM_BROKEN_CODE: what
+# `make test-sim` runs.
 #  1. SEEDS seeds (each configured from itself: 2-16 nodes, workload mix,
 #     mostly with faults), split over JOBS parallel processes; every failing
 #     seed prints its seed and replay command.
 #  2. The checkers catch a deliberately broken protocol (invalidation skipped,
-#     built only into SIM_BROKEN) on every one of 20 seeds.
+#     built only into SIM_BROKEN; a write to the sealed code area taken, only
+#     into SIM_BROKEN_CODE) on every one of 20 seeds.
 #  3. A hot spot on 16 nodes stays within the retry bound (below).
 #  4. A seed replays bit for bit: two runs print the same digest.
 #  5. Takeovers happened in the seeds' long partitions (proto.h 11).
 #  6. The PageServer's disk failed in the seeds: disk errors and torn writes
 #     (a crash inside a checkpoint's write) happened.
+#  7. The PageServer served code pages (proto.h 12), as it must once the
+#     master is dead.
 # Last line: "N passed, N failed" (each seed and each check counts one).
 set -u
-sim=$1 broken=$2 seeds=$3 jobs=$4
+sim=$1 broken=$2 seeds=$3 jobs=$4 broken_code=$5
 dir=build/test-logs/sim
 mkdir -p "$dir"
 per=$(( (seeds + jobs - 1) / jobs ))
@@ -69,14 +73,36 @@ else
 	failed=$((failed + 1))
 fi
 
-if "$broken" --first 1 --count 20 --expect-fail > "$dir/broken.log" 2>&1; then
-	echo "PASS checkers catch a broken protocol (invalidation skipped) on 20 of 20 seeds"
-	grep 'caught' "$dir/broken.log" | head -n 3
+# The code area (proto.h 12, work_code.c): code pages fetched, and served by
+# the PageServer (the seeds that kill the master fetch them only after).
+code_fetches=$(sum_field 'code fetches')
+code_timeouts=$(sum_field 'code timeouts')
+code_ps=$(sum_field 'code pages from the PageServer')
+kills=$(sum_field 'masters killed')
+if [ "$code_ps" -gt 0 ]; then
+	echo "PASS the code area: $code_fetches code pages fetched, $code_timeouts fetches timed" \
+		"out and asked again, $code_ps code pages served by the PageServer ($kills seeds" \
+		"killed the master after its install)"
 	passed=$((passed + 1))
 else
-	echo "FAIL checkers missed the broken protocol:"; grep -A1 '^FAIL' "$dir/broken.log"
+	echo "FAIL the PageServer never served a code page ($code_fetches code pages fetched)"
 	failed=$((failed + 1))
 fi
+
+# broken BIN WHAT: the checkers catch the protocol broken in BIN on 20 seeds.
+broken() {
+	local log=$dir/$(basename "$1").log
+	if "$1" --first 1 --count 20 --expect-fail > "$log" 2>&1; then
+		echo "PASS checkers catch a broken protocol ($2) on 20 of 20 seeds"
+		grep 'caught' "$log" | head -n 3
+		passed=$((passed + 1))
+	else
+		echo "FAIL checkers missed the broken protocol ($2):"; grep -A1 '^FAIL' "$log"
+		failed=$((failed + 1))
+	fi
+}
+broken "$broken" "invalidation skipped"
+broken "$broken_code" "a write to the sealed code area taken"
 
 # 4. Starvation: 16 nodes hammer one page; retries stay within
 #    DSM_STARVE_AFTER (3) + 1 and every transaction commits in the bound.

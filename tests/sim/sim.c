@@ -255,7 +255,7 @@ static void env_panic(void *ctx, const char *file, int line, const char *expr)
 
 /* --- the PageServer's disk (struct sim_disk) ---------------------------- */
 
-static bool faults_may_crash(const struct sim *s);
+static bool faults_may_take(const struct sim *s, const struct sim_node *sn);
 
 /* Disk faults come in the fault phase only, as every other fault: the
  * liveness phase measures the protocol. A call fails with chance p. */
@@ -344,7 +344,7 @@ static enum disk_end disk_draw_end(struct sim *s, struct sim_node *sn, uint32_t 
 	if (!disk_fails(s, 2 * s->cfg.disk_err))       /* many writes, and a flush */
 		return DISK_OK;
 	uint32_t k = sim_below(s, 3);
-	if (k == 0 && s->in_call == sn && faults_may_crash(s)) {
+	if (k == 0 && s->in_call == sn && faults_may_take(s, sn)) {
 		*upto = sim_below(s, s->disk.nstaged + 2);  /* nstaged + 1: the record too */
 		return DISK_DIES;
 	}
@@ -443,8 +443,17 @@ static void node_clock_draw(struct sim *s, struct sim_node *sn)
 						  : 1000000u - d + sim_below(s, 2 * d + 1);
 }
 
+/* The core's code-area counters of the node's life that ends (at a boot, or
+ * the run's end): dsm_init clears them. */
+static void node_collect_code(struct sim *s, const struct dsm_node *d)
+{
+	s->st.code_fetches += d->stats.code_fetches;
+	s->st.code_timeouts += d->stats.code_timeouts;
+}
+
 static void node_boot(struct sim *s, struct sim_node *sn)
 {
+	node_collect_code(s, sn->dsm);
 	memset(sn->mapped, 0, sizeof(sn->mapped));
 	memset(sn->prot, 0, sizeof(sn->prot));
 	memset(sn->hash_ok, 0, sizeof(sn->hash_ok));
@@ -457,6 +466,7 @@ static void node_boot(struct sim *s, struct sim_node *sn)
 	sn->rng = sim_rand(&s->rng);
 	sn->incarnation++;
 	node_clock_draw(s, sn);
+	work_code_boot(sn);
 	struct dsm_config c = {.id = sn->id, .cluster = 7, .manager = sn->id == 0,
 			       .npages = SIM_PAGES, .part_pages = (uint16_t)s->cfg.part_pages,
 			       .recover_span = (uint16_t)s->cfg.recover_span,
@@ -483,6 +493,29 @@ static bool faults_may_crash(const struct sim *s)
 	for (int i = 0; i < s->nnodes; i++)
 		down += !s->node[i]->up;
 	return down * 2 < s->nnodes - 1;
+}
+
+/* With the master dead for good (cfg.kill_mgr_at) the PageServer is the one
+ * node that can go on as the manager (proto.h 11): it fails only once it took
+ * over, its epoch is on its disk and every node up follows it, so that 11.4
+ * brings it back (a second failure the protocol does not promise to outlive). */
+static bool faults_ps_needed(const struct sim *s, const struct sim_node *sn)
+{
+	const struct dsm_node *d = sn->dsm;
+	if (!sim_is_ps(s, sn) || !s->cfg.kill_mgr_at)
+		return false;
+	if (!d->mgr.active || d->mgr.unsaved)
+		return true;
+	for (int i = 1; i < s->nnodes; i++)
+		if (s->node[i]->up && s->node[i]->dsm->manager != sn->id)
+			return true;
+	return false;
+}
+
+/* ... and may take sn. */
+static bool faults_may_take(const struct sim *s, const struct sim_node *sn)
+{
+	return !faults_ps_needed(s, sn) && faults_may_crash(s);
 }
 
 enum node_entry { NODE_FRAME, NODE_TICK };
@@ -556,6 +589,21 @@ static void faults_split(struct sim *s)
 		       (unsigned long long)s->now, (unsigned long long)s->cfg.split_ticks);
 }
 
+/* cfg.kill_mgr_at: node 0, the master, dies for good once the PageServer's
+ * disk holds the whole code area; the PageServer serves it from then on
+ * (proto.h 8.7, and as orphans after it took over, 11). */
+static void faults_kill_master(struct sim *s)
+{
+	struct sim_node *m = s->node[0], *ps = s->node[s->nnodes - 1];
+	if (!work_code_kill_due(s) || !m->up || !ps->up)
+		return;
+	s->code.killed = true;
+	s->st.master_kills++;
+	node_crash(s, m);
+	if (s->cfg.verbose)
+		printf("%6llu node 0, the master, dies for good\n", (unsigned long long)s->now);
+}
+
 static void faults_step(struct sim *s)
 {
 	if (!s->cfg.faults || s->live)
@@ -572,9 +620,10 @@ static void faults_step(struct sim *s)
 		struct sim_node *sn = s->node[i];
 		if (!sn->up && s->now >= sn->restart_at)
 			node_boot(s, sn);
-		else if (sn->up && faults_may_crash(s) && sim_chance(s, 0.0004))
+		else if (sn->up && faults_may_take(s, sn) && sim_chance(s, 0.0004))
 			node_crash(s, sn);
 	}
+	faults_kill_master(s);
 }
 
 /* --- the run loop ------------------------------------------------------- */
@@ -624,7 +673,7 @@ static void run_enter_live(struct sim *s)
 	s->heal_at = 0;
 	for (int i = 0; i < s->nnodes; i++) {
 		struct sim_node *sn = s->node[i];
-		if (!sn->up)
+		if (!sn->up && !(i == 0 && s->code.killed))
 			node_boot(s, sn);
 		if (sn->busy && sn->op.start < s->now)
 			sn->op.start = s->now;
@@ -658,6 +707,7 @@ static void run_setup(struct sim *s, const struct sim_cfg *cfg)
 	s->digest = 0xcbf29ce484222325ull;
 	s->heap = calloc(SIM_NET_MAX, sizeof(*s->heap));
 	check_init(s);
+	work_code_init(s);
 	for (int i = 0; i < s->nnodes; i++) {
 		struct sim_node *sn = calloc(1, sizeof(*sn));
 		sn->sim = s;
@@ -690,6 +740,7 @@ static void run_collect(struct sim *s)
 		s->st.recoveries += d->stats.recoveries;
 		s->st.snooped += d->ps.n_snooped;
 		s->st.follows += d->takeovers;
+		node_collect_code(s, d);
 	}
 }
 
@@ -791,4 +842,9 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	}
 	c->disk_err = (double)(sim_rand(&r) % 5) * 0.04;   /* 0 (a sound disk) .. 16 % */
 	c->drift_ppm = DSM_CLOCK_DRIFT_PPM;
+	c->code_at = sim_rand(&r) % 4 == 0 ? sim_rand(&r) % 80 : 0; /* late: nodes look early */
+	if (c->pageserver && c->faults && !c->split_at && sim_rand(&r) % 3 == 0) {
+		c->kill_mgr_at = 150 + sim_rand(&r) % 100;
+		c->safety_ticks = c->kill_mgr_at + 1000;
+	}
 }

@@ -13,6 +13,8 @@
  *   sim.c     the environment (env.h), network, faults, the run loop
  *   work.c    workloads: bank (opacity), counters, queue, hot spot
  *   work_obj.c  objects: the object heap (mm/) shared by the nodes
+ *   work_code.c the code area (proto.h 12): installed by node 0, sealed and
+ *             run by every node
  *   check.c   the truth (every committed version) and the checkers, run
  *             after every event
  *   main.c    command line: one seed, a range of seeds, bench, soak
@@ -36,6 +38,7 @@
 
 #define SIM_NODES_MAX  16
 #define SIM_PAGES      48      /* 0..31 the workloads below, 32..47 the object heap */
+#define SIM_CODE_IMAGE 5       /* image pages of the code area (work_code.c) */
 #define SIM_NET_MAX    65536   /* frames in flight */
 
 /* Heap layout shared by the workloads (page numbers). */
@@ -45,6 +48,8 @@ enum {
 	SIM_PG_PRIV = 5,                  /* 5..20: one private page per node */
 	SIM_PG_QHDR = 21, SIM_PG_QSLOTS = 22, SIM_Q_PAGES = 2,
 	SIM_PG_HOT = 24,
+	SIM_PG_CODE = 26, SIM_CODE_PAGES = 1 + SIM_CODE_IMAGE, /* the code area (proto.h 12):
+							 * its descriptor, then the image */
 	SIM_PG_MM = 32, SIM_MM_PAGES = 16  /* objects: an mm/ heap (work_obj.c) */
 };
 #define SIM_Q_CAP (SIM_Q_PAGES * 512u)
@@ -53,7 +58,10 @@ enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE
 	      WL_OBJ = 32 };
 #define SIM_WL_COUNT 6
 enum sim_op_kind { OP_NONE, OP_TRANSFER, OP_AUDIT, OP_COUNT, OP_PRIVATE, OP_ENQ, OP_DEQ,
-		   OP_HOT, OP_OBJ };
+		   OP_HOT, OP_OBJ, OP_CODE_INSTALL, OP_CODE_LOOK, OP_CODE_RUN };
+
+/* What a workload body's run ended in (work.c runs it, work_code.c too). */
+enum { BODY_DONE = 0, BODY_BLOCKED = 1, BODY_ABORTED = 2, BODY_FAILED = 3 };
 
 /* The objects workload's model of the committed heap (work_obj.c). */
 #define OBJW_NODES  4      /* node slots of the object heap; 1..3 run operations */
@@ -73,6 +81,22 @@ struct sim_op {
 	bool got;              /* dequeue found an element */
 	uint64_t start;        /* tick the unit of work began */
 	uint32_t retries;
+	uint32_t code;         /* 1 + the code page the body runs first (0: none) */
+	bool in_txn;           /* OP_CODE_RUN: inside a transaction */
+};
+
+/* The code area (work_code.c): its image, drawn from the seed, and the
+ * install's progress on node 0. The descriptor page holds SIM_CODE_MAGIC,
+ * the image's page count, a hash per image page, and a hash of these. */
+#define SIM_CODE_MAGIC 0x45444f43u
+struct sim_code {
+	uint8_t image[SIM_CODE_IMAGE][DSM_PAGE_SIZE];
+	uint8_t desc[DSM_PAGE_SIZE];
+	uint64_t hash[SIM_CODE_PAGES];  /* of each page as installed: desc, then image */
+	uint64_t v[SIM_CODE_PAGES];     /* the version each was installed at */
+	uint32_t stage;                 /* install transactions committed */
+	bool installed;                 /* the descriptor is committed: sealed on node 0 */
+	bool killed;                    /* cfg.kill_mgr_at: node 0 is dead for good */
 };
 
 struct sim_cfg {
@@ -95,6 +119,9 @@ struct sim_cfg {
 				* commit twice that, and it may kill its PageServer) */
 	uint32_t drift_ppm;    /* node clocks run at 1e6 +- this ppm of real ticks
 				* (0: one clock for all, from 0) */
+	uint64_t code_at;      /* node 0 installs the code area from this tick */
+	uint64_t kill_mgr_at;  /* node 0 dies for good at this tick, once the code area is
+				* on the PageServer's disk; nodes run no code before (0: never) */
 };
 
 /* The PageServer's disk, as pageserver/image.c writes one (format.h): a
@@ -147,6 +174,12 @@ struct sim_node {
 	uint64_t prev_known[SIM_PAGES];
 	/* counts */
 	uint32_t ops_committed, ops_failed, runs;
+	/* the code area as this node sees it (work_code.c), cleared at boot */
+	bool code_sealed;       /* its descriptor was there and whole: the seal stays */
+	bool code_ran_live;     /* ran every code page after the heal */
+	uint8_t code_had;       /* the sealed pages it held (check.c: they stay) */
+	uint64_t code_desc[SIM_CODE_IMAGE]; /* the descriptor's hash of each image page */
+	uint64_t code_next_look;
 };
 
 struct sim_frame {
@@ -179,6 +212,10 @@ struct sim_stats {
 					       * restarted manager's too), nodes that followed */
 	uint64_t disk_errors, torn_writes;   /* disk calls failed; checkpoints torn by a
 					      * crash in their write (sim_disk) */
+	uint64_t code_fetches, code_timeouts, code_ps_served; /* proto.h 12.2: code pages
+						    * fetched, fetches asked again, and
+						    * served by the PageServer */
+	uint64_t master_kills;               /* cfg.kill_mgr_at: node 0 died for good */
 	uint32_t max_retries;
 	uint64_t events;
 };
@@ -207,6 +244,7 @@ struct sim {
 	struct objw_model objw;
 	struct sim_stats st;
 	struct sim_disk disk;
+	struct sim_code code;
 	uint32_t resets;           /* the workloads' models no longer hold after one */
 	uint64_t epoch;            /* the newest epoch a manager decided in (proto.h 11) */
 	uint64_t time_max;         /* the newest time any manager decided (no node is ahead) */
@@ -248,6 +286,20 @@ void work_obj_body(struct sim_node *sn);
 void work_obj_tally(struct sim *s, const struct sim_op *op, uint16_t node);
 void work_obj_aborted(struct sim *s, struct sim_node *sn);
 void work_obj_final(struct sim *s);
+
+/* work_code.c: the code area (proto.h 12) */
+void work_code_init(struct sim *s);
+void work_code_boot(struct sim_node *sn);
+bool work_code_ready(const struct sim *s, const struct sim_node *sn);
+bool work_code_due(const struct sim *s, const struct sim_node *sn);
+bool work_code_pick(struct sim *s, struct sim_node *sn);
+void work_code_body(struct sim_node *sn);
+void work_code_exec(struct sim_node *sn);
+bool work_code_outside(const struct sim_op *op);
+void work_code_committed(struct sim *s, struct sim_node *sn);
+bool work_code_saved(const struct sim *s);
+bool work_code_kill_due(const struct sim *s);
+void work_code_final(struct sim *s);
 
 /* check.c */
 void check_ckpt(struct sim *s, uint64_t t);

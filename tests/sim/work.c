@@ -15,14 +15,14 @@
  *   queue     a ring in two pages: enqueue unique values, dequeue them
  *   hot spot  every node increments one page
  *   objects   the object heap (mm/): see work_obj.c
+ *   code      the code area (proto.h 12), in every run: see work_code.c; its
+ *             ops outside a transaction block only on a code fetch
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/sim/sim.h"
-
-enum { BODY_DONE = 0, BODY_BLOCKED = 1, BODY_ABORTED = 2, BODY_FAILED = 3 };
 
 static void access_fault(struct sim_node *sn, uint32_t page, bool write)
 {
@@ -108,6 +108,7 @@ static void bump(struct sim_node *sn, uint32_t page, uint32_t off)
 void work_body(struct sim_node *sn)
 {
 	struct sim_op *op = &sn->op;
+	work_code_exec(sn);
 	switch (op->kind) {
 	case OP_TRANSFER:
 	case OP_AUDIT:
@@ -131,6 +132,11 @@ void work_body(struct sim_node *sn)
 	case OP_OBJ:
 		work_obj_body(sn);
 		break;
+	case OP_CODE_INSTALL:
+	case OP_CODE_LOOK:
+	case OP_CODE_RUN:
+		work_code_body(sn);
+		break;
 	default:
 		break;
 	}
@@ -150,6 +156,8 @@ void work_pick(struct sim *s, struct sim_node *sn)
 	int w = wl[sim_below(s, (uint32_t)nwl)];
 	struct sim_op *op = &sn->op;
 	memset(op, 0, sizeof(*op));
+	if (work_code_pick(s, sn))
+		return;
 	switch (w) {
 	case WL_BANK:
 		op->kind = sim_below(s, 4) == 0 ? OP_AUDIT : OP_TRANSFER;
@@ -201,6 +209,14 @@ static void op_finish(struct sim *s, struct sim_node *sn)
 {
 	sn->busy = false;
 	sn->next_op_at = s->now + (s->cfg.bench ? 0 : sim_below(s, 4));
+}
+
+static void op_committed(struct sim *s, struct sim_node *sn)
+{
+	s->st.commits++;
+	sn->ops_committed++;
+	work_code_committed(s, sn);
+	op_finish(s, sn);
 }
 
 static void op_aborted(struct sim *s, struct sim_node *sn)
@@ -270,9 +286,7 @@ static void body_step(struct sim *s, struct sim_node *sn)
 		int c = txn_commit(sn->dsm);
 		if (c == TXN_OK) {
 			s->st.ro_commits++;
-			s->st.commits++;
-			sn->ops_committed++;
-			op_finish(s, sn);
+			op_committed(s, sn);
 		} else if (c != TXN_EWAIT) {
 			sim_fail(s, "node %u: txn_commit returned %d", sn->id, c);
 		}
@@ -283,12 +297,27 @@ static void body_step(struct sim *s, struct sim_node *sn)
 	}
 }
 
+/* A code op outside any transaction (proto.h 12.2): it waits only on a
+ * code fetch, which never fails. */
+static void outside_step(struct sim *s, struct sim_node *sn)
+{
+	int r = run_body(sn);
+	if (r == BODY_DONE)
+		op_finish(s, sn);
+	else if (r != BODY_BLOCKED)
+		sim_fail(s, "node %u: a code fault outside a transaction failed (%d)", sn->id, r);
+}
+
 static void op_start(struct sim *s, struct sim_node *sn)
 {
 	work_pick(s, sn);
 	sn->busy = true;
 	sn->op.start = s->now;
 	sn->wake = false;
+	if (work_code_outside(&sn->op)) {
+		outside_step(s, sn);
+		return;
+	}
 	int r = txn_begin(sn->dsm);
 	if (r == TXN_OK)
 		body_step(s, sn);
@@ -302,21 +331,24 @@ void work_step(struct sim *s, struct sim_node *sn)
 		return;                 /* the PageServer runs no transactions */
 	if (!sn->busy) {
 		bool stop = s->live && s->now > s->cfg.safety_ticks + s->cfg.live_new_ops;
-		if (s->now >= sn->next_op_at && (!stop || s->cfg.bench))
+		if (s->now >= sn->next_op_at && (!stop || s->cfg.bench || work_code_due(s, sn)) &&
+		    work_code_ready(s, sn))
 			op_start(s, sn);
 		return;
 	}
 	if (!sn->wake)
 		return;
 	sn->wake = false;
+	if (work_code_outside(&sn->op)) {
+		outside_step(s, sn);
+		return;
+	}
 	switch (txn_state(sn->dsm)) {
 	case TXN_RUNNING:
 		body_step(s, sn);
 		break;
 	case TXN_COMMITTED:
-		s->st.commits++;
-		sn->ops_committed++;
-		op_finish(s, sn);
+		op_committed(s, sn);
 		break;
 	case TXN_ABORTED:
 		op_aborted(s, sn);
@@ -372,9 +404,10 @@ static void final_queue(struct sim *s)
 void work_final_check(struct sim *s)
 {
 	for (int i = 0; i < s->nnodes; i++)
-		if (s->node[i]->busy)
+		if (s->node[i]->up && s->node[i]->busy)
 			sim_fail(s, "liveness: node %d still has a transaction at the end (state %d)",
 				 i, txn_state(s->node[i]->dsm));
+	work_code_final(s);
 	if (s->resets)
 		return;         /* the heap went back to a checkpoint: the models of
 				 * committed work no longer hold (the checkers did) */

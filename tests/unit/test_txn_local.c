@@ -147,10 +147,11 @@ TEST(txn_local_code_area_sealed)
 	CHECK(txn_state(n) == TXN_RUNNING);
 	CHECK(txn_commit(n) == TXN_OK);
 	CHECK(e->prot[3] == DSM_PROT_READ);     /* stays mapped after the transaction */
-	/* never dropped, never evicted, never overwritten */
+	/* never dropped (an owner's copy stays, a replica: 12.3), never evicted,
+	 * never overwritten */
 	dsm_page_drop(n, 2);
-	CHECK(n->page[2].state == DSM_OWNED);
-	CHECK(!dsm_page_evict(n, 0) || n->page[2].state == DSM_OWNED);
+	CHECK(n->page[2].state == DSM_REPLICA && n->page[2].version == 1);
+	CHECK(!dsm_page_evict(n, 0) || n->page[2].state == DSM_REPLICA);
 	uint8_t zero[DSM_PAGE_SIZE] = {0};
 	dsm_page_set(n, 3, 9, zero);
 	CHECK(e->mem[3][0] == 0x90 && e->mem[2][0] == 0xC3 && e->panics == 0);
