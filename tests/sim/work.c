@@ -315,6 +315,7 @@ void work_step(struct sim *s, struct sim_node *sn)
 		break;
 	case TXN_COMMITTED:
 		s->st.commits++;
+		s->st.ro_commits += work_readonly(&sn->op);
 		sn->ops_committed++;
 		op_finish(s, sn);
 		break;
