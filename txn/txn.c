@@ -207,6 +207,8 @@ static void txn_commit_read_only(struct dsm_node *n)
 	if (x->granted)
 		txn_send_return(n);
 	x->status = TXN_COMMITTED;
+	x->committed_ro = true;
+	x->commit_t = n->gtime;
 	x->time_check = false;
 	x->n_commits++;
 	x->n_ro_commits++;
@@ -362,6 +364,8 @@ bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t)
 	txn_release_pages(n, false);
 	x->granted = false;
 	x->status = TXN_COMMITTED;
+	x->committed_ro = false;
+	x->commit_t = t;
 	x->n_commits++;
 	struct dsm_obs_event ev = {.kind = DSM_OBS_COMMITTED, .t = t};
 	dsm_observe(n, &ev);

@@ -81,6 +81,9 @@ struct txn {
 				 * time (proto.h 3.9), not for a grant */
 	bool read_t_known;      /* ... and it came: commit once gtime >= read_t */
 	uint64_t read_t;
+	bool committed_ro;      /* the last commit: read-only (at commit_t = our gtime
+				 * then), or a write decided at commit_t */
+	uint64_t commit_t;
 	uint32_t seq;           /* attempt id in TokenReq (fresh per attempt) */
 	uint32_t aborts;        /* aborts of the current unit of work */
 	uint32_t grant;
