@@ -141,6 +141,7 @@ struct dsm_mgr {
 	uint8_t reset_flags;                /* ... its flags (DSM_RESET_TAKEOVER) */
 	bool fenced;                        /* 11.1: no grants, the PageServer is silent */
 	uint32_t n_fenced;                  /* times it began */
+	uint32_t n_time_acks;               /* TimeAcks sent (3.9) */
 	struct dsm_msg takeover;            /* 11.2: our epoch's first Reset, reminded */
 	bool unsaved;                       /* 11.5: took over, and no checkpoint of our
 					     * epoch is on our disk yet: no grant but its */

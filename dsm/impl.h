@@ -50,6 +50,7 @@ void dsm_mgr_restore(struct dsm_node *n, uint64_t t);
 void dsm_mgr_take_over(struct dsm_node *n);
 void dsm_mgr_step_down(struct dsm_node *n);
 void dsm_mgr_saved(struct dsm_node *n, uint64_t t);
+bool dsm_mgr_read_time(struct dsm_node *n, uint64_t *t);
 
 /* ps.c */
 void dsm_ps_reload(struct dsm_node *n, uint64_t t);
@@ -78,5 +79,6 @@ void txn_caught_up(struct dsm_node *n);
 void txn_tick(struct dsm_node *n);
 void txn_on_grant(struct dsm_node *n, const struct dsm_msg *m);
 void txn_on_commit_reject(struct dsm_node *n, const struct dsm_msg *m);
+void txn_on_time_ack(struct dsm_node *n, const struct dsm_msg *m);
 
 #endif

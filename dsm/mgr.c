@@ -416,6 +416,26 @@ bool dsm_mgr_forget_ps(struct dsm_node *n)
 	return true;
 }
 
+/* 3.9: our time, for a read-only transaction's check; none while fenced
+ * (11.1: the PageServer's side may be committing in a later epoch). */
+static void mgr_on_time_req(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct dsm_msg a = {.type = DSM_MSG_TIME_ACK, .id = m->id, .t = n->mgr.time};
+	if (n->mgr.fenced || mgr_must_fence(n))
+		return;
+	n->mgr.n_time_acks++;
+	dsm_send(n, m->src, &a);
+}
+
+/* 3.9 on the manager's own node: its time, false while fenced. */
+bool dsm_mgr_read_time(struct dsm_node *n, uint64_t *t)
+{
+	if (!n->mgr.active || n->mgr.fenced || mgr_must_fence(n))
+		return false;
+	*t = n->mgr.time;
+	return true;
+}
+
 void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (!n->mgr.active)
@@ -427,6 +447,7 @@ void dsm_mgr_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_COMMIT_REQ:   mgr_on_commit_req(n, m); break;
 	case DSM_MSG_RECOVER_REQ:  mgr_on_recover_req(n, m); break;
 	case DSM_MSG_LOST:         mgr_on_lost(n, m); break;
+	case DSM_MSG_TIME_REQ:     mgr_on_time_req(n, m); break;
 	case DSM_MSG_TOKEN_KEEP:
 		if (n->mgr.held && n->mgr.holder == m->src && n->mgr.grant == m->grant)
 			n->mgr.lease_end = dsm_now(n) + DSM_LEASE_TICKS;

@@ -13,7 +13,7 @@ static const uint8_t msg_fixed_len[DSM_MSG_LAST - DSM_MSG_PAGE_REQ] = {
 	DSM_PL_TOKEN_KEEP, DSM_PL_COMMIT, DSM_PL_COMMIT_ACK, DSM_PL_COMMIT_REJECT,
 	DSM_PL_TOKEN_RETURN, DSM_PL_RECOVER_REQ, DSM_PL_RECOVER_ACK, DSM_PL_BEACON,
 	DSM_PL_RESTORE_REQ, DSM_PL_RESTORE_ACK, DSM_PL_CKPT_ASK, DSM_PL_CKPT_DONE,
-	DSM_PL_LOST, DSM_PL_RESET,
+	DSM_PL_LOST, DSM_PL_RESET, DSM_PL_TIME_REQ, DSM_PL_TIME_ACK,
 };
 
 /* Bytes of variable body for this message, from its count. */
@@ -46,7 +46,10 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 	case DSM_MSG_JOIN_REQ:
 	case DSM_MSG_RESTORE_REQ:
 	case DSM_MSG_CKPT_ASK:
+	case DSM_MSG_TIME_REQ:
 		frame_put32(p, m->id); break;
+	case DSM_MSG_TIME_ACK:
+		frame_put32(p, m->id); frame_put64(p + 4, m->t); break;
 	case DSM_MSG_LOST:
 		frame_put32(p, m->page); break;
 	case DSM_MSG_RESET:
@@ -120,7 +123,10 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 	case DSM_MSG_JOIN_REQ:
 	case DSM_MSG_RESTORE_REQ:
 	case DSM_MSG_CKPT_ASK:
+	case DSM_MSG_TIME_REQ:
 		m->id = frame_get32(p); break;
+	case DSM_MSG_TIME_ACK:
+		m->id = frame_get32(p); m->t = frame_get64(p + 4); break;
 	case DSM_MSG_LOST:
 		m->page = frame_get32(p); break;
 	case DSM_MSG_RESET:

@@ -226,6 +226,7 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 	case DSM_MSG_COMMIT:        dsm_gtime_on_commit(n, m); break;
 	case DSM_MSG_COMMIT_ACK:    dsm_gtime_on_commit_ack(n, m); break;
 	case DSM_MSG_COMMIT_REJECT: txn_on_commit_reject(n, m); break;
+	case DSM_MSG_TIME_ACK:      txn_on_time_ack(n, m); break;
 	case DSM_MSG_RECOVER_ACK:
 		if (m->flags & DSM_RECOVER_ZERO_MAP)
 			dsm_ps_on_zero_map(n, m);

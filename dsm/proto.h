@@ -104,8 +104,35 @@
  *   revoked grant is never decided. C cannot be aborted in COMMITTING by
  *   a commit it never saw, because no other commit is decided while its grant
  *   is current; a foreign commit at C.gtime+1 proves the grant is dead.
- *   Read-only transactions commit locally (serialised at C.gtime, opacity
- *   holds since every page read was valid at C.gtime).
+ *   3.9 A read-only transaction (no write when its body ends) asks for the
+ *       manager's time before it commits, so it sees every commit that was
+ *       acknowledged anywhere before it began (strict serializability):
+ *       C -> M    TimeReq(txn)                      retried; nothing queued
+ *       M -> C    TimeAck(txn, t = M.time)          iff M is the manager and
+ *                 not fenced (11.1); M asks itself without a frame
+ *       C, iff txn is its current attempt: commits once C.gtime >= t (it
+ *       catches up as in 4; a commit applied meanwhile that wrote a page of
+ *       its access set aborts it, 3.5), serialised at C.gtime. A starving
+ *       transaction that holds a current grant commits at once: no commit is
+ *       decided while it holds the token, so M.time is still its grant's t.
+ *       No answer within DSM_TOKEN_WAIT_TICKS: FAILED (TXN_ENOTOKEN), as a
+ *       writer; fenced: TXN_EFENCED. txn_commit_snapshot commits a read-only
+ *       transaction at once instead (serialisable, not strict): an explicit
+ *       choice of the caller, never the default.
+ *   Why reads are strict: T1's caller is told after M decided T1 at t1 (3.5,
+ *   3.6), so M.time >= t1 from then on. T2 began after that, and sends
+ *   TimeReq after it began, so every TimeAck for T2's attempt says t >= t1
+ *   (a duplicate or a late one too: it answers a request of this attempt,
+ *   sent after T2 began; an older attempt's is refused by its id). Every
+ *   page T2 read was valid at C.gtime when it was read (rule F) and stays
+ *   valid while no applied commit writes it (3.5 aborts T2 otherwise), so at
+ *   C.gtime >= t >= t1 T2's reads are the heap at C.gtime: after T1. Across
+ *   a takeover (11): an old manager answers only while it is not fenced, and
+ *   it fences before P's epoch begins (11.2's margin), so a TimeAck of the
+ *   old epoch answers a T2 that began before any commit of the new one.
+ *   Across a reset (10): the reset is a commit at t' that wrote every page.
+ *   Read-only transactions commit without the token (serialised at C.gtime;
+ *   opacity holds since every page read was valid at C.gtime).
  *
  * 4. Missed commits and recovery (dsm/gtime.c, dsm/mgr.c)
  *   A node is behind when a frame shows a time above its gtime (a gap in the
@@ -390,6 +417,8 @@ enum dsm_msg_type {
 	DSM_MSG_CKPT_DONE,     /* 8.6 */
 	DSM_MSG_LOST,          /* 10.1 */
 	DSM_MSG_RESET,         /* 10.2 */
+	DSM_MSG_TIME_REQ,      /* 3.9 */
+	DSM_MSG_TIME_ACK,      /* 3.9 */
 	DSM_MSG_LAST
 };
 
@@ -444,7 +473,9 @@ enum {
 	DSM_PL_CKPT_ASK = 4,
 	DSM_PL_CKPT_DONE = 17,
 	DSM_PL_LOST = 4,
-	DSM_PL_RESET = 23
+	DSM_PL_RESET = 23,
+	DSM_PL_TIME_REQ = 4,
+	DSM_PL_TIME_ACK = 12
 };
 
 _Static_assert(DSM_PL_PAGE_DATA + DSM_DATA_CHUNK <= FRAME_PAYLOAD_MAX, "PageData fits");

@@ -579,7 +579,8 @@ void dsm_ps_on_msg(struct dsm_node *n, const struct dsm_msg *m)
 bool dsm_ps_asks_manager(uint8_t type)
 {
 	return type == DSM_MSG_TOKEN_REQ || type == DSM_MSG_COMMIT_REQ ||
-	       type == DSM_MSG_RECOVER_REQ || type == DSM_MSG_LOST || type == DSM_MSG_JOIN_REQ;
+	       type == DSM_MSG_RECOVER_REQ || type == DSM_MSG_LOST || type == DSM_MSG_JOIN_REQ ||
+	       type == DSM_MSG_TIME_REQ;
 }
 
 /* 11.2: a frame went by or came: a node on our side asked for the manager

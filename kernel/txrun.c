@@ -100,13 +100,15 @@ static void lat_record(uint64_t t0)
 	st.lat_n++;
 }
 
+static int snapshot;             /* txrun_snapshot is running */
+
 /* Commit a body that ran to its end; the decision may take a while. */
 static int commit_wait(void)
 {
 	struct dsm_node *n = dsmenv_node();
 	int writes = n->txn.nwrite != 0;
 	uint64_t t0 = rdtsc();
-	int r = txn_commit(n);
+	int r = snapshot ? txn_commit_snapshot(n) : txn_commit(n);
 
 	if (r == TXN_EWAIT && (r = wait_decided()) < 0)
 		return r;
@@ -188,6 +190,16 @@ static int resets_moved(void *arg)
 static int reset_followed(uint32_t resets_before)
 {
 	return wait_until(resets_moved, &resets_before, reset_wait_ticks()) == 0;
+}
+
+int txrun_snapshot(void (*body)(void *arg), void *arg)
+{
+	int r;
+
+	snapshot = 1;
+	r = txrun(body, arg);
+	snapshot = 0;
+	return r;
 }
 
 int txrun(void (*body)(void *arg), void *arg)

@@ -39,6 +39,10 @@ struct txrun_stats {
 };
 
 int txrun(void (*body)(void *arg), void *arg);
+/* As txrun, but a read-only body commits at this node's own time without
+ * asking the manager's (dsm/proto.h 3.9): serialisable, not strict; for
+ * callers that chose it (a node's view of itself, a benchmark). */
+int txrun_snapshot(void (*body)(void *arg), void *arg);
 /* Inside a body: run fn(arg) if this attempt aborts or fails (LIFO). 0, or
  * -1 if TXRUN_UNDO_MAX hooks are registered already. */
 int txrun_on_abort(void (*fn)(void *arg), void *arg);

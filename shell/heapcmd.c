@@ -205,6 +205,8 @@ int heapcmd_txstat(int argc, char **argv)
 		kprintf("aborts_%s %u\n", cause[c], x->n_cause[c]);
 	kprintf("irq_aborts %u\nstarving %u\ntoken_yields %u\nundo_runs %u\n", r->irq_aborts,
 		x->n_starving, x->n_yields, r->undo_runs);
+	kprintf("read_only_commits %u\ntime_checks %u\nsnapshot_commits %u\n", x->n_ro_commits,
+		x->n_time_checks, x->n_snapshots);
 	txstat_heap(dsmenv_node());
 	lat_print("commit_us", r->lat_us, TXRUN_LAT_SAMPLES, r->lat_n);
 	return 0;

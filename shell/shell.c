@@ -207,7 +207,7 @@ static const struct kobj_seed builtins[] = {
 	CMD("txstat", heapcmd_txstat, "txstat: commits, aborts by cause, retries, commit latency"),
 	CMD("bank", workcmd_bank, "bank init <accounts> <balance> | run <transfers> | check"),
 	CMD("counter", workcmd_counter, "counter add <n> | counter show"),
-	CMD("txbench", workcmd_txbench, "txbench <disjoint|contended> <seconds>: transactions/s"),
+	CMD("txbench", workcmd_txbench, "txbench <disjoint|contended|readonly> <seconds>: transactions/s"),
 	CMD("checkpoint", pscmd_checkpoint,
 	    "checkpoint: the PageServer writes the heap to disk now"),
 	CMD("pageserver", pscmd_pageserver, "pageserver: the PageServer's image and counters"),

@@ -32,7 +32,7 @@ void steps_run(struct steps *s)
 			break;
 		if (s->prepare)
 			s->prepare(s->arg, s->done);
-		if ((s->err = txrun(s->body, s->arg)) < 0)
+		if ((s->err = (s->snapshot ? txrun_snapshot : txrun)(s->body, s->arg)) < 0)
 			break;
 		if (s->check && (s->err = s->check(s->arg)) < 0) {
 			s->checked = 1;

@@ -20,6 +20,8 @@ struct steps {
 	int (*check)(void *arg);                 /* optional: < 0 stops the run */
 	int (*explain)(const struct steps *s);   /* optional: the error line of check's error */
 	void *arg;
+	int snapshot;                   /* 1: read-only steps commit at the node's own time
+					 * (txrun_snapshot), not strict */
 	uint32_t count;                 /* 0: until until_us */
 	uint64_t until_us;
 	uint32_t done, max_retries, retries, aborts;

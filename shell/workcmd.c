@@ -8,6 +8,7 @@
  *                                    shared counter and to this node's own
  *   counter show                     shared == sum of the nodes' own, or error
  *   txbench <disjoint|contended> <seconds>   transactions per second
+ *   txbench readonly <seconds>   read-only transactions, strict then snapshot
  *   fill <first> <pages> <value>     write whole pages of the data area, a
  *                                    pattern from value, FILL_TXN_PAGES a txn
  *   sum <first> <pages>              read them back: one checksum, read-only
@@ -251,6 +252,12 @@ int workcmd_counter(int argc, char **argv)
 	return steps_report(&s);
 }
 
+/* a / b in hundredths, 0 if b is 0. */
+static uint32_t ratio100(uint64_t a, uint64_t b)
+{
+	return b ? (uint32_t)(a * 100u / b) : 0u;
+}
+
 static void bench_disjoint_body(void *a)
 {
 	(void)a;
@@ -263,26 +270,59 @@ static void bench_contended_body(void *a)
 	*(volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_BENCH_SHARED) += 1u;
 }
 
+static void bench_readonly_body(void *a)
+{
+	*(uint64_t *)a = *(volatile uint64_t *)HEAP_PAGE_VA(HEAP_PG_BENCH_SHARED);
+}
+
+/* txbench readonly: the same reads for secs seconds strict (each asks the
+ * manager's time, dsm/proto.h 3.9), then as long at the node's own time. */
+static int txbench_readonly(uint32_t secs)
+{
+	static uint64_t seen;
+	struct steps s = { .what = "txbench readonly strict", .body = bench_readonly_body,
+			   .arg = &seen };
+	struct steps l = s;
+
+	s.until_us = time_us() + (uint64_t)secs * 1000000u;
+	steps_run(&s);
+	if (steps_report(&s) < 0)
+		return -1;
+	l.what = "txbench readonly snapshot";
+	l.snapshot = 1;
+	l.until_us = time_us() + (uint64_t)secs * 1000000u;
+	steps_run(&l);
+	if (steps_report(&l) < 0)
+		return -1;
+	kprintf("txbench readonly: strict %llu us a transaction, snapshot %llu us (%u.%02ux)\n",
+		s.us / (s.done ? s.done : 1u), l.us / (l.done ? l.done : 1u),
+		ratio100(s.us * l.done, l.us * s.done) / 100u,
+		ratio100(s.us * l.done, l.us * s.done) % 100u);
+	return 0;
+}
+
 int workcmd_txbench(int argc, char **argv)
 {
 	struct steps s = { .what = "txbench" };
 	uint32_t secs;
 
 	if (argc != 3)
-		return shell_error("usage: txbench <disjoint|contended> <seconds>");
+		return shell_error("usage: txbench <disjoint|contended|readonly> <seconds>");
 	if (!strcmp(argv[1], "disjoint"))
 		s.body = bench_disjoint_body;
 	else if (!strcmp(argv[1], "contended"))
 		s.body = bench_contended_body;
-	else
-		return shell_error("txbench: workload must be disjoint or contended, not '%s'",
-				   argv[1]);
+	else if (strcmp(argv[1], "readonly"))
+		return shell_error("txbench: workload must be disjoint, contended or readonly, "
+				   "not '%s'", argv[1]);
 	if (shell_number(argv[2], TXBENCH_SECS_MAX, &secs) < 0 || secs == 0)
 		return shell_error("txbench: seconds must be 1..%u", TXBENCH_SECS_MAX);
 	if (heap_ready("txbench") < 0)
 		return -1;
 	if (kernel_cmdline.node >= HEAP_NODES_MAX)
 		return shell_error("txbench: node %u has no bench page", kernel_cmdline.node);
+	if (argv[1][0] == 'r')
+		return txbench_readonly(secs);
 	s.what = argv[1][0] == 'd' ? "txbench disjoint" : "txbench contended";
 	s.until_us = time_us() + (uint64_t)secs * 1000000u;
 	steps_run(&s);

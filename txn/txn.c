@@ -77,8 +77,8 @@ static void txn_end(struct dsm_node *n, enum txn_status how, int err, enum txn_c
 		    uint32_t page)
 {
 	struct txn *x = &n->txn;
-	bool asked = x->status == TXN_WAIT_TOKEN || x->status == TXN_TOKEN_FIRST ||
-		     x->granted;
+	bool asked = (x->status == TXN_WAIT_TOKEN && !x->time_check) ||
+		     x->status == TXN_TOKEN_FIRST || x->granted;
 	txn_release_pages(n, true);
 	if (asked)
 		txn_send_return(n);
@@ -114,6 +114,8 @@ int txn_begin(struct dsm_node *n)
 		x->aborts = 0;
 	x->seq++;
 	x->granted = false;
+	x->time_check = false;
+	x->read_t_known = false;
 	x->err = 0;
 	x->starving = x->aborts >= DSM_STARVE_AFTER;
 	if (!x->starving) {
@@ -197,19 +199,97 @@ static void txn_enter_committing(struct dsm_node *n)
 	txn_send_commit_req(n);
 }
 
+/* A read-only transaction commits here, at our gtime. */
+static void txn_commit_read_only(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	txn_release_pages(n, false);
+	if (x->granted)
+		txn_send_return(n);
+	x->status = TXN_COMMITTED;
+	x->committed_ro = true;
+	x->commit_t = n->gtime;
+	x->time_check = false;
+	x->n_commits++;
+	x->n_ro_commits++;
+	n->env->wake(n->env_ctx);
+}
+
+static void txn_send_time_req(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	struct dsm_msg m = {.type = DSM_MSG_TIME_REQ, .id = x->seq};
+	dsm_send(n, n->manager, &m);
+	x->next_send = dsm_now(n) + DSM_TOKEN_RETRY_TICKS;
+}
+
+/* 3.9: the manager's time is known: commit once we applied every commit up
+ * to it (a conflicting one aborted us meanwhile). */
+static bool txn_time_checked(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (!x->time_check || !x->read_t_known || n->gtime < x->read_t || n->recovering)
+		return false;
+	txn_commit_read_only(n);
+	return true;
+}
+
+/* 3.9: a read-only transaction asks for the manager's time (the manager's
+ * own node reads it), unless it holds a current grant. */
+static int txn_commit_strict(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (x->granted && n->gtime == x->grant_t) {
+		txn_commit_read_only(n);
+		return TXN_OK;
+	}
+	x->status = TXN_WAIT_TOKEN;
+	x->time_check = true;
+	x->wait_start = dsm_now(n);
+	x->n_time_checks++;
+	if (n->mgr.active) {
+		x->read_t_known = dsm_mgr_read_time(n, &x->read_t);
+		if (txn_time_checked(n))
+			return TXN_OK;
+	} else if (dsm_is_current(n)) {
+		txn_send_time_req(n);
+	}
+	dsm_drain(n);
+	return TXN_EWAIT;
+}
+
+int txn_commit_snapshot(struct dsm_node *n)
+{
+	struct txn *x = &n->txn;
+	if (x->status != TXN_RUNNING || x->nwrite != 0)
+		return txn_commit(n);
+	x->n_snapshots++;
+	txn_commit_read_only(n);
+	dsm_drain(n);
+	return TXN_OK;
+}
+
+void txn_on_time_ack(struct dsm_node *n, const struct dsm_msg *m)
+{
+	struct txn *x = &n->txn;
+	if (m->src != n->manager || m->id != x->seq || x->status != TXN_WAIT_TOKEN ||
+	    !x->time_check || x->read_t_known)
+		return;
+	dsm_note_time(n, m->t);
+	x->read_t = m->t;
+	x->read_t_known = true;
+	(void)txn_time_checked(n);
+}
+
 int txn_commit(struct dsm_node *n)
 {
 	struct txn *x = &n->txn;
 	if (x->status != TXN_RUNNING)
 		return TXN_ESTATE;
 	if (x->nwrite == 0) {
-		txn_release_pages(n, false);
-		if (x->granted)
-			txn_send_return(n);
-		x->status = TXN_COMMITTED;
-		x->n_commits++;
+		int r = txn_commit_strict(n);
 		dsm_drain(n);
-		return TXN_OK;
+		return r;
 	}
 	if (x->granted && n->gtime == x->grant_t) {
 		txn_enter_committing(n);
@@ -227,7 +307,7 @@ int txn_commit(struct dsm_node *n)
 void txn_caught_up(struct dsm_node *n)
 {
 	struct txn *x = &n->txn;
-	if (!x->granted || x->status == TXN_COMMITTING)
+	if (txn_time_checked(n) || !x->granted || x->status == TXN_COMMITTING)
 		return;
 	if (n->gtime > x->grant_t) {
 		x->granted = false;
@@ -284,6 +364,8 @@ bool txn_own_commit(struct dsm_node *n, uint32_t grant, uint64_t t)
 	txn_release_pages(n, false);
 	x->granted = false;
 	x->status = TXN_COMMITTED;
+	x->committed_ro = false;
+	x->commit_t = t;
 	x->n_commits++;
 	struct dsm_obs_event ev = {.kind = DSM_OBS_COMMITTED, .t = t};
 	dsm_observe(n, &ev);
@@ -353,7 +435,13 @@ void txn_tick(struct dsm_node *n)
 	}
 	if (now < x->next_send || !dsm_is_current(n))
 		return;
-	if (waiting && !x->granted) {
+	if (waiting && x->time_check) {
+		if (!x->read_t_known && !n->mgr.active)
+			txn_send_time_req(n);
+		else if (n->mgr.active && !x->read_t_known)
+			x->read_t_known = dsm_mgr_read_time(n, &x->read_t);
+		(void)txn_time_checked(n);
+	} else if (waiting && !x->granted) {
 		txn_send_token_req(n);
 	} else if (x->status == TXN_RUNNING && x->starving && x->granted) {
 		struct dsm_msg m = {.type = DSM_MSG_TOKEN_KEEP, .grant = x->grant};

@@ -8,8 +8,11 @@
  *                           env->wake, then txn_state() is RUNNING (a starving
  *                           transaction waits for the token first).
  *   ... the body touches heap pages; each first access faults into dsm_fault()
- *   txn_commit(n)           TXN_OK: committed (read-only); TXN_EWAIT: wait
- *                           for wake, then txn_state() says COMMITTED/ABORTED.
+ *   txn_commit(n)           TXN_OK: committed (read-only, and the manager's
+ *                           time known at once); TXN_EWAIT: wait for wake,
+ *                           then txn_state() says COMMITTED/ABORTED/FAILED. A
+ *                           read-only transaction waits for the manager's time
+ *                           (proto.h 3.9: strict serializability).
  *   txn_state(n), txn_error(n)  after ABORTED: begin again (the retry counter
  *                           of the unit of work grows); after FAILED: the
  *                           error (DSM_EUNAVAIL, TXN_ENOTOKEN, TXN_ETOOBIG).
@@ -74,6 +77,13 @@ struct txn {
 	int8_t err;             /* FAILED: why */
 	bool starving;          /* this attempt runs under the token */
 	bool granted;           /* we hold grant `grant` for time grant_t */
+	bool time_check;        /* WAIT_TOKEN for a read-only commit: for the manager's
+				 * time (proto.h 3.9), not for a grant */
+	bool read_t_known;      /* ... and it came: commit once gtime >= read_t */
+	uint64_t read_t;
+	bool committed_ro;      /* the last commit: read-only (at commit_t = our gtime
+				 * then), or a write decided at commit_t */
+	uint64_t commit_t;
 	uint32_t seq;           /* attempt id in TokenReq (fresh per attempt) */
 	uint32_t aborts;        /* aborts of the current unit of work */
 	uint32_t grant;
@@ -88,11 +98,18 @@ struct txn {
 	uint32_t abort_page;    /* the page that caused the last abort, or TXN_NO_PAGE */
 	/* counters */
 	uint32_t n_commits, n_aborts, n_failed, n_starving, n_yields, max_aborts;
+	uint32_t n_ro_commits;  /* of n_commits: read-only */
+	uint32_t n_time_checks; /* read-only commits that asked the manager's time (3.9) */
+	uint32_t n_snapshots;   /* read-only commits at the local time (txn_commit_snapshot) */
 	uint32_t n_cause[TXN_NCAUSES];
 };
 
 int txn_begin(struct dsm_node *n);
 int txn_commit(struct dsm_node *n);
+/* As txn_commit, but a read-only transaction commits at once at this node's
+ * time, without asking the manager's (proto.h 3.9): serialisable, not
+ * strict. The caller's explicit choice; txn_commit is strict. */
+int txn_commit_snapshot(struct dsm_node *n);
 void txn_abort(struct dsm_node *n);
 void txn_rewind(struct dsm_node *n);
 enum txn_status txn_state(const struct dsm_node *n);

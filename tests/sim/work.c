@@ -214,6 +214,7 @@ static void op_finish(struct sim *s, struct sim_node *sn)
 static void op_committed(struct sim *s, struct sim_node *sn)
 {
 	s->st.commits++;
+	s->st.ro_commits += sn->dsm->txn.committed_ro;
 	sn->ops_committed++;
 	work_code_committed(s, sn);
 	op_finish(s, sn);
@@ -284,12 +285,10 @@ static void body_step(struct sim *s, struct sim_node *sn)
 	int r = run_body(sn);
 	if (r == BODY_DONE) {
 		int c = txn_commit(sn->dsm);
-		if (c == TXN_OK) {
-			s->st.ro_commits++;
+		if (c == TXN_OK)
 			op_committed(s, sn);
-		} else if (c != TXN_EWAIT) {
+		else if (c != TXN_EWAIT)
 			sim_fail(s, "node %u: txn_commit returned %d", sn->id, c);
-		}
 	} else if (r == BODY_ABORTED) {
 		op_aborted(s, sn);
 	} else if (r == BODY_FAILED) {

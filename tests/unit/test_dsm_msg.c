@@ -62,6 +62,18 @@ TEST(dsm_msg_takeover_fields_roundtrip)
 	CHECK(o.t == t1 + 9 && o.node == 3 && o.v == t1 && o.w == 57);
 }
 
+/* proto.h 3.9: a TimeAck carries the attempt and the manager's time. */
+TEST(dsm_msg_time_check_roundtrip)
+{
+	uint64_t t = ((uint64_t)3 << DSM_EPOCH_SHIFT) + 41;
+	struct dsm_msg q = {.type = DSM_MSG_TIME_REQ, .id = 77}, a = {.type = DSM_MSG_TIME_ACK,
+								      .id = 77, .t = t}, o;
+	REQUIRE(roundtrip(&q, &o));
+	CHECK(o.id == 77);
+	REQUIRE(roundtrip(&a, &o));
+	CHECK(o.id == 77 && o.t == t);
+}
+
 TEST(dsm_msg_every_type_roundtrips)
 {
 	static uint8_t bitmap[DSM_PAGE_SIZE];
