@@ -145,6 +145,9 @@ void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f)
 static const uint8_t *page_committed(struct dsm_node *n, uint32_t page)
 {
 	const uint8_t *sh = txn_shadow_of(n, page);
+#if DSM_MUTANT == 6
+	sh = NULL;      /* mutant 6 (dirty): the owner serves what its transaction wrote */
+#endif
 	if (sh)
 		return sh;
 	n->env->page_copy(n->env_ctx, page, DSM_COPY_OUT, n->scratch);
@@ -276,7 +279,11 @@ bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_ms
 		return false;
 	if (!dsm_parts_take(&f->parts, m))
 		return true;
-	if (!dsm_is_current(n) || f->parts.v > n->gtime || n->page[f->page].known > f->parts.s) {
+	bool stale = n->page[f->page].known > f->parts.s;
+#if DSM_MUTANT == 2
+	stale = false;  /* mutant 2 (rule-f): a copy older than a write we know of is taken */
+#endif
+	if (!dsm_is_current(n) || f->parts.v > n->gtime || stale) {
 		n->stats.pages_rejected++;
 		f->parts.mask = 0;
 		fetch_behind(n, f, f->parts.v);

@@ -19,7 +19,9 @@
  * is written and when a restart or a reset reads it, torn writes or not;
  * and a reset appends, for every page, a version at the reset's time whose
  * contents are the disk's (owned by nobody: the PageServer serves it), but
- * for the same takeover reset again (proto.h 11.5).
+ * for the same takeover reset again (proto.h 11.5). Every version names its
+ * transaction in the history (history.c), which checks after the run that
+ * the committed transactions are strictly serializable.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,10 +75,12 @@ void check_init(struct sim *s)
 		struct truth_ver v = {.t = 0, .hash = check_zero_hash, .writer = 0, .known = true};
 		truth_append(s, p, v);
 	}
+	history_init(s);
 }
 
 void check_free(struct sim *s)
 {
+	history_free(s);
 	for (uint32_t p = 0; p < SIM_PAGES; p++)
 		free(s->truth[p].v);
 	free(s->enq);
@@ -171,11 +175,12 @@ static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
 {
 	static const uint8_t zero[DSM_PAGE_SIZE];
 	bool old = check_old_epoch(s, ev->t);
+	uint32_t txn = history_reset(s, ev);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
 		struct truth_ver v = {.t = ev->t, .tick = s->now, .hash = sim_hash(data, DSM_PAGE_SIZE),
 				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
-				      .image = true};
+				      .image = true, .txn = txn};
 		check_after(s, "reset", p, ev->t);
 		truth_append(s, p, v);
 		if (old)
@@ -246,10 +251,12 @@ static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_o
 		printf("\n");
 	}
 	bool old = check_old_epoch(s, ev->t);
+	uint32_t txn = history_decided(s, ev, valid);
 	for (uint32_t i = 0; i < ev->n; i++) {
 		uint32_t p = ev->pages[i];
 		check_after(s, "decide", p, ev->t);
-		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid, .lost = !valid};
+		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid,
+				      .lost = !valid, .txn = txn};
 		if (valid) {
 			if (!c->dsm->page[p].shadow || !c->mapped[p])
 				sim_fail(s, "decide: node %u commits page %u it did not write",

@@ -743,8 +743,10 @@ int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest, 
 			if (s->live && !cfg->bench)
 				run_liveness_check(s);
 		}
-		if (!cfg->bench)
+		if (!cfg->bench) {
 			work_final_check(s);
+			history_check(s);
+		}
 	}
 	if (s->failed && cfg->verbose)
 		sim_dump(s);

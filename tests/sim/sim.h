@@ -15,6 +15,8 @@
  *   work_obj.c  objects: the object heap (mm/) shared by the nodes
  *   check.c   the truth (every committed version) and the checkers, run
  *             after every event
+ *   history.c every committed transaction, and after the run the check that
+ *             the history is strictly serializable (history.h)
  *   main.c    command line: one seed, a range of seeds, bench, soak
  *
  * Everything random comes from the seed; nothing reads the host's clock. A
@@ -33,6 +35,7 @@
 
 #include "dsm/dsm.h"
 #include "mm/mm.h"
+#include "tests/sim/history.h"
 
 #define SIM_NODES_MAX  16
 #define SIM_PAGES      48      /* 0..31 the workloads below, 32..47 the object heap */
@@ -95,6 +98,7 @@ struct sim_cfg {
 				* commit twice that, and it may kill its PageServer) */
 	uint32_t drift_ppm;    /* node clocks run at 1e6 +- this ppm of real ticks
 				* (0: one clock for all, from 0) */
+	bool strict_ro;        /* history.h: read-only transactions in real-time order too */
 };
 
 /* The PageServer's disk, as pageserver/image.c writes one (format.h): a
@@ -164,6 +168,7 @@ struct truth_ver {
 	bool known;           /* hash known (the committer was up at the decision) */
 	bool lost;            /* its owner crashed: nobody can serve it */
 	bool image;           /* written by a reset: the PageServer's image, no owner */
+	uint32_t txn;         /* its transaction in the history (history.h) */
 };
 
 struct truth_page {
@@ -205,6 +210,7 @@ struct sim {
 	uint64_t *enq, *deq;
 	uint32_t nenq, ndeq, capq;
 	struct objw_model objw;
+	struct hist hist;
 	struct sim_stats st;
 	struct sim_disk disk;
 	uint32_t resets;           /* the workloads' models no longer hold after one */

@@ -267,8 +267,10 @@ static void body_step(struct sim *s, struct sim_node *sn)
 {
 	int r = run_body(sn);
 	if (r == BODY_DONE) {
+		history_body_done(s, sn);
 		int c = txn_commit(sn->dsm);
 		if (c == TXN_OK) {
+			history_read_only(s, sn);
 			s->st.ro_commits++;
 			s->st.commits++;
 			sn->ops_committed++;
@@ -286,6 +288,7 @@ static void body_step(struct sim *s, struct sim_node *sn)
 static void op_start(struct sim *s, struct sim_node *sn)
 {
 	work_pick(s, sn);
+	history_invoke(s, sn);
 	sn->busy = true;
 	sn->op.start = s->now;
 	sn->wake = false;
@@ -314,6 +317,7 @@ void work_step(struct sim *s, struct sim_node *sn)
 		body_step(s, sn);
 		break;
 	case TXN_COMMITTED:
+		history_responded(s, sn);
 		s->st.commits++;
 		sn->ops_committed++;
 		op_finish(s, sn);
