@@ -13,7 +13,7 @@
 
 /* --- recording ------------------------------------------------------------ */
 
-static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size)
+static void *hist_grow(void *p, uint32_t *cap, uint32_t need, size_t size)
 {
 	if (need <= *cap)
 		return p;
@@ -25,8 +25,8 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t size)
 static uint32_t hist_add(struct hist *h, struct hist_txn x, const struct hist_read *r,
 			 uint32_t nread)
 {
-	h->txn = grow(h->txn, &h->captxn, h->ntxn + 1, sizeof(*h->txn));
-	h->reads = grow(h->reads, &h->capreads, h->nreads + nread, sizeof(*h->reads));
+	h->txn = hist_grow(h->txn, &h->captxn, h->ntxn + 1, sizeof(*h->txn));
+	h->reads = hist_grow(h->reads, &h->capreads, h->nreads + nread, sizeof(*h->reads));
 	if (nread)
 		memcpy(h->reads + h->nreads, r, nread * sizeof(*r));
 	x.read0 = h->nreads;
@@ -283,7 +283,7 @@ static void hist_edge(struct hist_graph *g, uint32_t from, uint32_t to, uint8_t 
 {
 	if (from == to)
 		return;
-	g->e = grow(g->e, &g->cape, g->ne + 1, sizeof(*g->e));
+	g->e = hist_grow(g->e, &g->cape, g->ne + 1, sizeof(*g->e));
 	g->e[g->ne++] = (struct hist_edge){.from = from, .to = to, .kind = kind, .page = page};
 }
 
@@ -357,7 +357,8 @@ static void hist_edges_rt(struct sim *s)
 		if (h->txn[i].inv != HIST_NEVER)
 			g->ev[n++] = (struct hist_stampev){.stamp = h->txn[i].inv, .txn = i};
 		if (h->txn[i].resp != HIST_NEVER)
-			g->ev[n++] = (struct hist_stampev){h->txn[i].resp, i, true};
+			g->ev[n++] = (struct hist_stampev){.stamp = h->txn[i].resp, .txn = i,
+							    .resp = true};
 	}
 	qsort(g->ev, n, sizeof(*g->ev), hist_stamp_cmp);
 	bool fresh = false;
@@ -424,8 +425,22 @@ static uint32_t hist_on_cycle(struct hist_graph *g)
 	return HIST_NONE;
 }
 
-/* Breadth first from v: the shortest cycle through it, as edges in
- * g->stack[0..n) in order; returns n. */
+/* The cycle closed by edge ek (u -> v), u reached from v by par[]: its
+ * edges in g->stack[0..n), in order; returns n. */
+static uint32_t hist_cycle_edges(struct hist_graph *g, uint32_t ek, uint32_t u, uint32_t v)
+{
+	uint32_t n = 0;
+	for (g->stack[n++] = ek; u != v; u = g->e[g->par[u]].from)
+		g->stack[n++] = g->par[u];
+	for (uint32_t i = 0; i < n / 2; i++) {
+		uint32_t t = g->stack[i];
+		g->stack[i] = g->stack[n - 1 - i];
+		g->stack[n - 1 - i] = t;
+	}
+	return n;
+}
+
+/* Breadth first from v: the shortest cycle through it (hist_cycle_edges). */
 static uint32_t hist_shortest_cycle(struct hist_graph *g, uint32_t v)
 {
 	g->par = calloc(g->nv + 1u, sizeof(uint32_t));
@@ -436,17 +451,8 @@ static uint32_t hist_shortest_cycle(struct hist_graph *g, uint32_t v)
 		uint32_t u = queue[head++];
 		for (uint32_t k = g->first[u]; k < g->first[u + 1u]; k++) {
 			uint32_t ek = g->adj[k], w = g->e[ek].to;
-			if (w == v) {
-				uint32_t n = 0;
-				for (g->stack[n++] = ek; u != v; u = g->e[g->par[u]].from)
-					g->stack[n++] = g->par[u];
-				for (uint32_t i = 0; i < n / 2; i++) {
-					uint32_t t = g->stack[i];
-					g->stack[i] = g->stack[n - 1 - i];
-					g->stack[n - 1 - i] = t;
-				}
-				return n;
-			}
+			if (w == v)
+				return hist_cycle_edges(g, ek, u, v);
 			if (g->par[w] == HIST_NONE && w != v) {
 				g->par[w] = ek;
 				queue[tail++] = w;
