@@ -38,6 +38,9 @@ static void gtime_drop_written(struct dsm_node *n, const uint32_t *pages, uint32
 			       uint64_t t)
 {
 	for (uint32_t i = 0; i < count; i++) {
+#if DSM_MUTANT == 3
+		break;  /* mutant 3 (no-abort): a conflicting commit aborts nothing */
+#endif
 		if (txn_touches(n, pages[i])) {
 			txn_conflict(n, TXN_CAUSE_CONFLICT, pages[i]);
 			break;
@@ -45,6 +48,10 @@ static void gtime_drop_written(struct dsm_node *n, const uint32_t *pages, uint32
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		n->page[pages[i]].known = t;
+#if DSM_MUTANT == 3
+		if (txn_touches(n, pages[i]))
+			continue;       /* mutant 3: ... and the transaction keeps its copy */
+#endif
 		dsm_page_drop(n, pages[i]);
 		dsm_ps_written(n, pages[i]);
 	}
@@ -55,9 +62,9 @@ static void gtime_apply(struct dsm_node *n, const struct dsm_commit_slot *c)
 	DSM_ASSERT(n, c->t == n->gtime + 1);
 	bool own = c->committer == n->cfg.id && gtime_apply_own(n, c->grant, c->t);
 	if (!own) {
-#ifdef DSM_TEST_BROKEN_INVALIDATE
-		/* Deliberately broken protocol, built only for the checkers' own
-		 * test (tests/sim): replicas survive a commit that wrote them. */
+#if DSM_MUTANT == 1
+		/* Mutant 1 (invalidate), built only for the checkers' own test
+		 * (tests/sim): replicas survive a commit that wrote them. */
 		for (uint32_t i = 0; i < c->npages; i++)
 			if (n->page[c->pages[i]].state == DSM_OWNED)
 				gtime_drop_written(n, &c->pages[i], 1, c->t);
@@ -119,6 +126,12 @@ void dsm_gtime_on_commit(struct dsm_node *n, const struct dsm_msg *m)
 	}
 	c->npages = (uint16_t)(c->npages + m->count);
 	c->mask |= 1u << m->part;
+#if DSM_MUTANT == 5
+	/* mutant 5 (out-of-order): a complete commit ahead of a gap is applied at
+	 * once; the ones before it come late, as duplicates */
+	if (c->mask == (1u << c->nparts) - 1u && m->t > n->gtime + 1 && !n->recovering)
+		n->gtime = m->t - 1;
+#endif
 	gtime_try_apply(n);
 }
 

@@ -9,6 +9,14 @@
 
 #include "dsm/dsm.h"
 
+/* 0 in every real build. The simulator's mutants (mk/core.mk sim-mutants,
+ * tests/sim/mutants.sh) build the core with -DDSM_MUTANT=n, n = 1..8: each
+ * breaks the protocol at the one place marked `#if DSM_MUTANT == n`, and the
+ * simulator's checkers must catch it. */
+#ifndef DSM_MUTANT
+#define DSM_MUTANT 0
+#endif
+
 /* node.c */
 void dsm_send(struct dsm_node *n, uint16_t dst, const struct dsm_msg *m);
 void dsm_drain(struct dsm_node *n);

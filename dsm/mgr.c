@@ -178,6 +178,10 @@ static void mgr_broadcast(struct dsm_node *n, uint64_t t, uint16_t committer, ui
 static void mgr_decide(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
+#if DSM_MUTANT == 4
+	if (g->n_decided % 2u == 1u)
+		g->time--;      /* mutant 4 (one-time): two grants decided at one time */
+#endif
 	uint64_t t = ++g->time;
 	for (uint32_t i = 0; i < g->req.npages; i++) {
 		g->last_write[g->req.pages[i]] = t;

@@ -67,9 +67,8 @@ bool dsm_code_page(const struct dsm_node *n, uint32_t page)
 static int code_fault(struct dsm_node *n, uint32_t page, bool write)
 {
 	struct dsm_fetch *f = &n->fetch;
-#ifdef DSM_TEST_BROKEN_CODE
-	/* Deliberately broken protocol, built only for the checkers' own test
-	 * (tests/sim): a write to a sealed page is taken as on any page. */
+#if DSM_MUTANT == 8
+	/* mutant 8 (code-write): a write to a sealed page is taken as on any page */
 	if (write)
 		return txn_state(n) == TXN_RUNNING ? txn_access(n, page, write) : DSM_EINVAL;
 #endif
@@ -152,6 +151,9 @@ void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f)
 static const uint8_t *page_committed(struct dsm_node *n, uint32_t page)
 {
 	const uint8_t *sh = txn_shadow_of(n, page);
+#if DSM_MUTANT == 6
+	sh = NULL;      /* mutant 6 (dirty): the owner serves what its transaction wrote */
+#endif
 	if (sh)
 		return sh;
 	n->env->page_copy(n->env_ctx, page, DSM_COPY_OUT, n->scratch);
@@ -283,7 +285,11 @@ bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_ms
 		return false;
 	if (!dsm_parts_take(&f->parts, m))
 		return true;
-	if (!dsm_is_current(n) || f->parts.v > n->gtime || n->page[f->page].known > f->parts.s) {
+	bool stale = n->page[f->page].known > f->parts.s;
+#if DSM_MUTANT == 2
+	stale = false;  /* mutant 2 (rule-f): a copy older than a write we know of is taken */
+#endif
+	if (!dsm_is_current(n) || f->parts.v > n->gtime || stale) {
 		n->stats.pages_rejected++;
 		f->parts.mask = 0;
 		fetch_behind(n, f, f->parts.v);

@@ -6,11 +6,13 @@
 #   sim             one seed, replayed bit for bit: make sim SEED=n [NODES=n
 #                   WORKLOAD=mix|bank|counters|queue|hotspot FAULTS=0|1 ...]
 #   test-sim        >= 2,000 seeds with mixed faults on 2 cores, plus the
-#                   broken-protocol tests; last line "N passed, N failed"
+#                   broken-protocol test; last line "N passed, N failed"
+#   sim-mutants     the deliberately broken protocols (dsm/impl.h DSM_MUTANT),
+#                   each caught on 38 of its 40 seeds (tests/sim/mutants.sh)
 #   sim-bench       commits per tick, abort rate, frames per commit
 #   sim-soak        random seeds for SECONDS (default 60)
 # Host builds use HOST_CFLAGS (ASan + UBSan) from the top Makefile.
-.PHONY: core-check sim test-sim sim-bench sim-soak
+.PHONY: core-check sim test-sim sim-bench sim-soak sim-mutants
 
 CORE_SRCS := dsm/msg.c dsm/node.c dsm/page.c dsm/gtime.c dsm/mgr.c dsm/ps.c txn/txn.c
 CORE_HDRS := $(wildcard dsm/*.h txn/*.h)
@@ -22,21 +24,26 @@ PORTABLE_SRCS += $(CORE_SRCS)
 SIM_SRCS := $(wildcard tests/sim/*.c)
 SIM_HDRS := $(wildcard tests/sim/*.h)
 SIM_BIN := $(BUILD)/host/sim
-SIM_BROKEN_BIN := $(BUILD)/host/sim-broken
-SIM_BROKEN_CODE_BIN := $(BUILD)/host/sim-broken-code
+# The deliberately broken protocols: the core built with -DDSM_MUTANT=n
+# (dsm/impl.h); test-sim runs two of them (1: invalidation skipped, 8: a
+# write to the sealed code area taken), sim-mutants all.
+SIM_MUTANTS := 1 2 3 4 5 6 7 8
+SIM_MUTANT_BINS := $(foreach m,$(SIM_MUTANTS),$(BUILD)/host/sim-mutant-$(m))
+SIM_BROKEN_BIN := $(BUILD)/host/sim-mutant-1
+SIM_BROKEN_CODE_BIN := $(BUILD)/host/sim-mutant-8
 SIM_JOBS ?= 2
 SEEDS ?= 2000
 SECONDS ?= 60
 
-# The simulator, and the deliberately broken protocols built only for the
-# checkers' own test: invalidation skipped; a write to the sealed code area
-# taken (proto.h 12.2).
-$(SIM_BROKEN_BIN): SIM_MUTANT := -DDSM_TEST_BROKEN_INVALIDATE
-$(SIM_BROKEN_CODE_BIN): SIM_MUTANT := -DDSM_TEST_BROKEN_CODE
-$(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) \
-		dsm/frame.c $(CORE_HDRS)
+$(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) $(SIM_MUTANT) -o $@ $(SIM_SRCS) \
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_SRCS) $(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
+
+# The mutants, built only for the checkers' own tests ($$(...): with mm/ and gc/).
+$(SIM_MUTANT_BINS): $(BUILD)/host/sim-mutant-%: $(SIM_SRCS) $(SIM_HDRS) $$(CORE_SRCS) dsm/frame.c \
+		$(CORE_HDRS) $$(MM_HDRS) $$(GC_HDRS)
+	@mkdir -p $(dir $@)
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -DDSM_MUTANT=$* -o $@ $(SIM_SRCS) \
 		$(CORE_SRCS) dsm/frame.c $(HOST_LDFLAGS)
 
 all: $(SIM_BIN) core-check
@@ -59,6 +66,9 @@ sim: $(SIM_BIN)
 test-sim: $(SIM_BIN) $(SIM_BROKEN_BIN) $(SIM_BROKEN_CODE_BIN) core-check
 	@bash tests/sim/run-seeds.sh $(SIM_BIN) $(SIM_BROKEN_BIN) $(SEEDS) $(SIM_JOBS) \
 		$(SIM_BROKEN_CODE_BIN)
+
+sim-mutants: $(SIM_BIN) $(SIM_MUTANT_BINS)
+	@bash tests/sim/mutants.sh $(SIM_BIN) $(BUILD)/host/sim-mutant-
 
 sim-bench: $(SIM_BIN)
 	$(SIM_BIN) --bench

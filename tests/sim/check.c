@@ -24,8 +24,11 @@
  * its install: no commit writes it again, no reset brings other contents,
  * and every copy a node holds of a page it sealed, arriving or held, is the
  * install's (whatever its version: 12.3 keeps it across commits and resets);
- * it is never mapped for writing, and once there it stays. A node whose seal is only a look (its
- * descriptor not read yet) may hold any committed version.
+ * it is never mapped for writing, and once there it stays. A node whose seal
+ * is only a look (its descriptor not read yet) may hold any committed version.
+ * Every version names its transaction in the history (history.c), which
+ * checks after the run that the committed transactions are strictly
+ * serializable.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,10 +82,12 @@ void check_init(struct sim *s)
 		struct truth_ver v = {.t = 0, .hash = check_zero_hash, .writer = 0, .known = true};
 		truth_append(s, p, v);
 	}
+	history_init(s);
 }
 
 void check_free(struct sim *s)
 {
+	history_free(s);
 	for (uint32_t p = 0; p < SIM_PAGES; p++)
 		free(s->truth[p].v);
 	free(s->enq);
@@ -235,11 +240,12 @@ static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
 {
 	static const uint8_t zero[DSM_PAGE_SIZE];
 	bool old = check_old_epoch(s, ev->t);
+	uint32_t txn = history_reset(s, ev);
 	for (uint32_t p = 0; p < SIM_PAGES; p++) {
 		const uint8_t *data = s->disk.has[p] ? s->disk.data[p] : zero;
 		struct truth_ver v = {.t = ev->t, .tick = s->now, .hash = sim_hash(data, DSM_PAGE_SIZE),
 				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
-				      .image = true};
+				      .image = true, .txn = txn};
 		check_after(s, "reset", p, ev->t);
 		check_code_write(s, NULL, p, ev->t, v.hash);
 		truth_append(s, p, v);
@@ -311,10 +317,12 @@ static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_o
 		printf("\n");
 	}
 	bool old = check_old_epoch(s, ev->t);
+	uint32_t txn = history_decided(s, ev, valid);
 	for (uint32_t i = 0; i < ev->n; i++) {
 		uint32_t p = ev->pages[i];
 		check_after(s, "decide", p, ev->t);
-		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid, .lost = !valid};
+		struct truth_ver v = {.t = ev->t, .tick = s->now, .writer = ev->node, .known = valid,
+				      .lost = !valid, .txn = txn};
 		if (valid) {
 			if (!c->dsm->page[p].shadow || !c->mapped[p])
 				sim_fail(s, "decide: node %u commits page %u it did not write",

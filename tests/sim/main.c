@@ -4,9 +4,12 @@
  *       [--faults 0|1] [--ticks n] [--drift ppm] [--verbose]
  *                         one run, replayed bit for bit (prints its digest)
  *   sim --first A --count C [--expect-fail] [--workload w] [--faults f] [--nodes n]
- *       [--drift ppm]     seeds A..A+C-1, each configured from its seed alone
+ *       [--drift ppm] [--loss p] [--delay ticks]
+ *                         seeds A..A+C-1, each configured from its seed alone
  *                         (but for the workload, faults, nodes, drift given;
  *                         --drift 0: one clock for every node);
+ *   both: [--strict-ro 0|1]  read-only transactions in the history checker's
+ *                         real-time order too (history.h; default 1);
  *                         a failure prints the seed and its replay command;
  *                         last line "N passed, N failed"
  *   sim --bench           figures of issue 3 (no faults)
@@ -64,8 +67,10 @@ static void print_stats(const struct sim_stats *st)
 
 /* Overrides of a seed's configuration from the command line (0 / -1: none). */
 struct overrides {
-	int nodes, wl, faults;
+	int nodes, wl, faults, strict_ro;
 	long drift;
+	double loss;            /* < 0: none */
+	long delay;             /* < 0: none */
 };
 
 static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
@@ -74,6 +79,9 @@ static void apply_overrides(struct sim_cfg *cfg, const struct overrides *o)
 	if (o->wl) cfg->workloads = o->wl;
 	if (o->faults >= 0) cfg->faults = o->faults;
 	if (o->drift >= 0 && o->drift < 1000000) cfg->drift_ppm = (uint32_t)o->drift;
+	if (o->strict_ro >= 0) cfg->strict_ro = o->strict_ro != 0;
+	if (o->loss >= 0 && o->loss < 1) cfg->loss = o->loss;
+	if (o->delay >= 0 && o->delay <= 100) cfg->delay_max = (uint32_t)o->delay;
 }
 
 static int run_range(uint64_t first, uint64_t count, bool expect_fail, const char *replay,
@@ -196,8 +204,9 @@ int main(int argc, char **argv)
 {
 	struct sim_cfg cfg;
 	uint64_t seed = 1, first = 0, count = 0;
-	int nodes = 0, wl = 0, faults = -1;
-	long ticks = 0, drift = -1;
+	int nodes = 0, wl = 0, faults = -1, strict_ro = -1;
+	long ticks = 0, drift = -1, delay = -1;
+	double loss = -1;
 	bool verbose = false, expect_fail = false, have_seed = false;
 	const char *replay = "make sim";
 	for (int i = 1; i < argc; i++) {
@@ -215,10 +224,14 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--faults")) faults = atoi(v);
 		else if (!strcmp(a, "--ticks")) ticks = atol(v);
 		else if (!strcmp(a, "--drift")) drift = atol(v);
+		else if (!strcmp(a, "--strict-ro")) strict_ro = atoi(v);
+		else if (!strcmp(a, "--loss")) loss = atof(v);
+		else if (!strcmp(a, "--delay")) delay = atol(v);
 		else if (!strcmp(a, "--replay")) replay = v;
 		else { fprintf(stderr, "sim: unknown option %s\n", a); return 2; }
 	}
-	struct overrides o = {.nodes = nodes, .wl = wl, .faults = faults, .drift = drift};
+	struct overrides o = {.nodes = nodes, .wl = wl, .faults = faults, .strict_ro = strict_ro,
+			      .drift = drift, .loss = loss, .delay = delay};
 	if (count && !have_seed)
 		return run_range(first, count, expect_fail, replay, &o);
 	sim_cfg_from_seed(&cfg, seed);

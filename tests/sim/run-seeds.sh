@@ -4,9 +4,9 @@
 #  1. SEEDS seeds (each configured from itself: 2-16 nodes, workload mix,
 #     mostly with faults), split over JOBS parallel processes; every failing
 #     seed prints its seed and replay command.
-#  2. The checkers catch a deliberately broken protocol (invalidation skipped,
-#     built only into SIM_BROKEN; a write to the sealed code area taken, only
-#     into SIM_BROKEN_CODE) on every one of 20 seeds.
+#  2. The checkers catch a deliberately broken protocol (SIM_BROKEN: mutant 1,
+#     invalidation skipped; SIM_BROKEN_CODE: mutant 8, a write to the sealed
+#     code area taken; dsm/impl.h) on every one of 20 seeds.
 #  3. A hot spot on 16 nodes stays within the retry bound (below).
 #  4. A seed replays bit for bit: two runs print the same digest.
 #  5. Takeovers happened in the seeds' long partitions (proto.h 11).

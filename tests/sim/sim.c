@@ -794,8 +794,10 @@ int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest, 
 			if (s->live && !cfg->bench)
 				run_liveness_check(s);
 		}
-		if (!cfg->bench)
+		if (!cfg->bench) {
 			work_final_check(s);
+			history_check(s);
+		}
 	}
 	if (s->failed && cfg->verbose)
 		sim_dump(s);
@@ -842,6 +844,7 @@ void sim_cfg_from_seed(struct sim_cfg *c, uint64_t seed)
 	}
 	c->disk_err = (double)(sim_rand(&r) % 5) * 0.04;   /* 0 (a sound disk) .. 16 % */
 	c->drift_ppm = DSM_CLOCK_DRIFT_PPM;
+	c->strict_ro = true;          /* proto.h 3.9: read-only transactions are strict */
 	c->code_at = sim_rand(&r) % 4 == 0 ? sim_rand(&r) % 80 : 0; /* late: nodes look early */
 	if (c->pageserver && c->faults && !c->split_at && sim_rand(&r) % 3 == 0) {
 		c->kill_mgr_at = 150 + sim_rand(&r) % 100;

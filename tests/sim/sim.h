@@ -17,6 +17,8 @@
  *             run by every node
  *   check.c   the truth (every committed version) and the checkers, run
  *             after every event
+ *   history.c every committed transaction, and after the run the check that
+ *             the history is strictly serializable (history.h)
  *   main.c    command line: one seed, a range of seeds, bench, soak
  *
  * Everything random comes from the seed; nothing reads the host's clock. A
@@ -35,6 +37,7 @@
 
 #include "dsm/dsm.h"
 #include "mm/mm.h"
+#include "tests/sim/history.h"
 
 #define SIM_NODES_MAX  16
 #define SIM_PAGES      48      /* 0..31 the workloads below, 32..47 the object heap */
@@ -58,7 +61,8 @@ enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE
 	      WL_OBJ = 32 };
 #define SIM_WL_COUNT 6
 enum sim_op_kind { OP_NONE, OP_TRANSFER, OP_AUDIT, OP_COUNT, OP_PRIVATE, OP_ENQ, OP_DEQ,
-		   OP_HOT, OP_OBJ, OP_CODE_INSTALL, OP_CODE_LOOK, OP_CODE_RUN };
+		   OP_HOT, OP_OBJ, OP_CODE_INSTALL, OP_CODE_LOOK, OP_CODE_RUN,
+		   OP_READ /* counters: read the shared counter, read-only */ };
 
 /* What a workload body's run ended in (work.c runs it, work_code.c too). */
 enum { BODY_DONE = 0, BODY_BLOCKED = 1, BODY_ABORTED = 2, BODY_FAILED = 3 };
@@ -122,6 +126,7 @@ struct sim_cfg {
 	uint64_t code_at;      /* node 0 installs the code area from this tick */
 	uint64_t kill_mgr_at;  /* node 0 dies for good at this tick, once the code area is
 				* on the PageServer's disk; nodes run no code before (0: never) */
+	bool strict_ro;        /* history.h: read-only transactions in real-time order too */
 };
 
 /* The PageServer's disk, as pageserver/image.c writes one (format.h): a
@@ -197,6 +202,7 @@ struct truth_ver {
 	bool known;           /* hash known (the committer was up at the decision) */
 	bool lost;            /* its owner crashed: nobody can serve it */
 	bool image;           /* written by a reset: the PageServer's image, no owner */
+	uint32_t txn;         /* its transaction in the history (history.h) */
 };
 
 struct truth_page {
@@ -242,6 +248,7 @@ struct sim {
 	uint64_t *enq, *deq;
 	uint32_t nenq, ndeq, capq;
 	struct objw_model objw;
+	struct hist hist;
 	struct sim_stats st;
 	struct sim_disk disk;
 	struct sim_code code;

@@ -121,6 +121,9 @@ void work_body(struct sim_node *sn)
 	case OP_PRIVATE:
 		bump(sn, SIM_PG_PRIV + sn->id, 0);
 		break;
+	case OP_READ:
+		(void)sim_load(sn, SIM_PG_COUNT, 0);
+		break;
 	case OP_ENQ:
 	case OP_DEQ:
 		body_queue(sn, op);
@@ -144,7 +147,7 @@ void work_body(struct sim_node *sn)
 
 bool work_readonly(const struct sim_op *op)
 {
-	return op->kind == OP_AUDIT;
+	return op->kind == OP_AUDIT || op->kind == OP_READ;
 }
 
 void work_pick(struct sim *s, struct sim_node *sn)
@@ -165,7 +168,7 @@ void work_pick(struct sim *s, struct sim_node *sn)
 		op->b = (op->a + 1 + sim_below(s, SIM_BANK_ACCOUNTS - 1)) % SIM_BANK_ACCOUNTS;
 		op->amount = (int64_t)sim_below(s, 100) - 30;
 		break;
-	case WL_COUNTERS: op->kind = OP_COUNT; break;
+	case WL_COUNTERS: op->kind = sim_below(s, 4) != 0 ? OP_READ : OP_COUNT; break;
 	case WL_PRIVATE:  op->kind = OP_PRIVATE; break;
 	case WL_OBJ:      work_obj_pick(s, sn); break;
 	case WL_QUEUE:
@@ -213,6 +216,10 @@ static void op_finish(struct sim *s, struct sim_node *sn)
 
 static void op_committed(struct sim *s, struct sim_node *sn)
 {
+	if (sn->dsm->txn.committed_ro)
+		history_read_only(s, sn);
+	else
+		history_responded(s, sn);
 	s->st.commits++;
 	s->st.ro_commits += sn->dsm->txn.committed_ro;
 	sn->ops_committed++;
@@ -284,6 +291,7 @@ static void body_step(struct sim *s, struct sim_node *sn)
 {
 	int r = run_body(sn);
 	if (r == BODY_DONE) {
+		history_body_done(s, sn);
 		int c = txn_commit(sn->dsm);
 		if (c == TXN_OK)
 			op_committed(s, sn);
@@ -310,6 +318,7 @@ static void outside_step(struct sim *s, struct sim_node *sn)
 static void op_start(struct sim *s, struct sim_node *sn)
 {
 	work_pick(s, sn);
+	history_invoke(s, sn);
 	sn->busy = true;
 	sn->op.start = s->now;
 	sn->wake = false;
