@@ -217,6 +217,17 @@ static uint32_t hist_lost_by(const struct hist *h, const uint32_t *resets, uint3
 
 /* --- resets: what they discarded, and who read it ----------------------------- */
 
+/* A read-only transaction that the old epoch's manager timed after takeover
+ * reset r was decided (proto.h 11.2: that manager was not fenced, as in a
+ * one-way split): work of the old side, gone with the reset as the writes
+ * that side decided meanwhile are (proto.h 11, "Why it is safe"). Strict
+ * serializability holds within an epoch; across a takeover it holds only for
+ * what the new epoch kept. */
+static bool hist_old_side(const struct hist_txn *x, const struct hist_txn *r)
+{
+	return x->kind == HIST_READONLY && dsm_epoch(x->t) < dsm_epoch(r->t);
+}
+
 static void hist_mark_lost(struct sim *s)
 {
 	struct hist *h = &s->hist;
@@ -228,8 +239,11 @@ static void hist_mark_lost(struct sim *s)
 			g->resets[g->nresets++] = i;
 	for (uint32_t i = 0; i < h->ntxn; i++) {
 		uint8_t k = h->txn[i].kind;
+		uint32_t by = hist_lost_by(h, g->resets, g->nresets, h->txn[i].t);
 		if (k == HIST_WRITE || k == HIST_RESET)
-			g->gone[i] = hist_lost_by(h, g->resets, g->nresets, h->txn[i].t) != HIST_NONE;
+			g->gone[i] = by != HIST_NONE;
+		else if (by != HIST_NONE)
+			g->gone[i] = hist_old_side(&h->txn[i], &h->txn[by]);
 	}
 }
 
@@ -239,6 +253,8 @@ static bool hist_read_ok(const struct sim *s, const struct hist_txn *x, const st
 {
 	if (x->kind != HIST_READONLY || x->t >= r->t)
 		return false;
+	if (hist_old_side(x, r))
+		return true;
 	return !s->cfg.strict_ro || x->inv == HIST_NEVER || x->inv < r->resp;
 }
 
