@@ -109,7 +109,9 @@
  *       acknowledged anywhere before it began (strict serializability):
  *       C -> M    TimeReq(txn)                      retried; nothing queued
  *       M -> C    TimeAck(txn, t = M.time)          iff M is the manager and
- *                 not fenced (11.1); M asks itself without a frame
+ *                 not fenced (11.1); M asks itself without a frame,
+ *                 and its own read-only transaction fails (TXN_EFENCED)
+ *                 while it is fenced
  *       C, iff txn is its current attempt: commits once C.gtime >= t (it
  *       catches up as in 4; a commit applied meanwhile that wrote a page of
  *       its access set aborts it, 3.5), serialised at C.gtime. A starving

@@ -252,7 +252,9 @@ static int txn_commit_strict(struct dsm_node *n)
 	x->n_time_checks++;
 	if (n->mgr.active) {
 		x->read_t_known = dsm_mgr_read_time(n, &x->read_t);
-		if (txn_time_checked(n))
+		if (!x->read_t_known)
+			txn_fail(n, TXN_EFENCED);   /* our time may not be the newest (11.1) */
+		else if (txn_time_checked(n))
 			return TXN_OK;
 	} else if (dsm_is_current(n)) {
 		txn_send_time_req(n);
@@ -441,8 +443,6 @@ void txn_tick(struct dsm_node *n)
 	if (waiting && x->time_check) {
 		if (!x->read_t_known && !n->mgr.active)
 			txn_send_time_req(n);
-		else if (n->mgr.active && !x->read_t_known)
-			x->read_t_known = dsm_mgr_read_time(n, &x->read_t);
 		(void)txn_time_checked(n);
 	} else if (waiting && !x->granted) {
 		txn_send_token_req(n);
