@@ -128,6 +128,7 @@ struct dsm_mgr {
 	uint64_t last_write[DSM_PAGES_MAX];
 	uint16_t last_writer[DSM_PAGES_MAX];
 	uint32_t n_grants, n_revoked, n_decided;
+	uint32_t n_ckpt_grants;             /* grants to a checkpoint (8.3; 12.4) */
 	uint64_t restore_deadline;          /* DSM_RESTORING: give up waiting then */
 	uint64_t reset_t, reset_image;      /* the last reset decided (10.2) */
 	uint32_t reset_page;
@@ -237,6 +238,7 @@ struct dsm_stats {
 	uint32_t stale_replies, fetch_timeouts, commits_applied, recoveries;
 	uint32_t dup_frames, evictions;
 	uint32_t code_fetches, code_timeouts; /* code pages fetched (12.2), fetches asked again */
+	uint32_t code_lost;                 /* seals a takeover's older image undid (12.5) */
 };
 
 enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
@@ -261,7 +263,7 @@ struct dsm_node {
 	uint32_t seq;                       /* frame sequence number */
 	uint32_t evict_next;                /* dsm_page_evict's clock hand */
 	uint32_t code_first, code_end;      /* the sealed code area (proto.h 12); empty at boot */
-	uint64_t code_t;                    /* ... our time when we sealed it (10.2) */
+	uint64_t code_t;                    /* ... the install's time (12.1, 12.5, 10.2) */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;
@@ -313,9 +315,17 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
 bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
 /* proto.h 12: pages [first, first + count) are the code area, complete:
  * read-only from now on, faulted in or out of transactions, never dropped.
- * dsm_fault on one works with no transaction running. */
-void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count);
+ * dsm_fault on one works with no transaction running. install_t is the time
+ * of the install's last commit (the installer's, its commit time; any other
+ * node's, from the publication it read: 12.4). False, and nothing sealed,
+ * if the last reset we applied was after it, to an older image: the install
+ * is lost (12.5). */
+bool dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count, uint64_t install_t);
 bool dsm_code_page(const struct dsm_node *n, uint32_t page);
+/* 12.4: may the installer publish its sealed install? No takeover can lose
+ * it: a good checkpoint at or after it is known, or we are the manager and
+ * granted no checkpoint yet. */
+bool dsm_code_saved(const struct dsm_node *n);
 /* The range was sealed too early (its descriptor is not there yet): no code
  * area any more, and the replicas of its pages go (a commit may have written
  * them meanwhile), so the next look fetches them afresh. */

@@ -248,6 +248,16 @@ static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
 	return true;
 }
 
+/* 12.5: a reset to an image older than our sealed install loses it (a
+ * takeover's, before the install was published): its pages go too. */
+static void gtime_code_lost(struct dsm_node *n, uint64_t image_t)
+{
+	if (n->code_end == n->code_first || image_t >= n->code_t)
+		return;
+	dsm_code_unseal(n);
+	n->stats.code_lost++;
+}
+
 /* 10.3: the heap is the checkpoint of time m->v from time m->t on. Every
  * page goes (the PageServer reloads its image instead); a transaction that
  * touched one aborts. A node behind it that recovers gets this Reset first
@@ -264,6 +274,7 @@ void dsm_gtime_on_reset(struct dsm_node *n, const struct dsm_msg *m)
 			txn_foreign_commit(n, m->t);
 		else
 			txn_conflict(n, TXN_CAUSE_RESET, m->page);
+		gtime_code_lost(n, m->v);
 		for (uint32_t p = 0; p < n->npages; p++) {
 			n->page[p].known = m->t;
 			if (!n->ps.active)

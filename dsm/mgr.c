@@ -90,6 +90,7 @@ static void mgr_try_grant(struct dsm_node *n)
 	memset(&g->req, 0, sizeof(g->req));
 	g->wait[next].waiting = false;
 	g->n_grants++;
+	g->n_ckpt_grants += g->wait[next].ckpt;
 	mgr_send_grant(n);
 }
 
@@ -338,7 +339,7 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
 	if (n->code_end > n->code_first && n->image_good_t < n->code_t) {
-		g->n_lost_no_code++;    /* the image lacks the code area we sealed (12.3) */
+		g->n_lost_no_code++;    /* the image lacks the code area we sealed (12.3, 12.5) */
 		return;
 	}
 	if (!n->ps.active && dsm_now(n) - n->ps_heard > DSM_PS_SILENT_TICKS) {

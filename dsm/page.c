@@ -41,12 +41,23 @@ void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page)
 		fetch_send(n, f);
 }
 
-void dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count)
+bool dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count, uint64_t install_t)
 {
 	DSM_ASSERT(n, first <= n->npages && count <= n->npages - first);
+	if (n->reset_t > install_t && n->reset_image_t < install_t)
+		return false;
 	n->code_first = first;
 	n->code_end = first + count;
-	n->code_t = n->gtime;
+	n->code_t = install_t;
+	return true;
+}
+
+bool dsm_code_saved(const struct dsm_node *n)
+{
+	if (n->code_end == n->code_first)
+		return false;
+	return n->image_good_t >= n->code_t ||
+	       (n->mgr.active && n->image_good_t == 0 && n->mgr.n_ckpt_grants == 0);
 }
 
 void dsm_code_unseal(struct dsm_node *n)

@@ -356,10 +356,12 @@
  *   12.1 A range of pages is written once, by ordinary commits (the master
  *        installs the kernel's code and read-only data there, its descriptor
  *        last), and is read-only from then on. A node that knows the range is
- *        complete seals it (dsm_code_seal): the master after its install, any
- *        other node to read the descriptor (12.2), keeping the seal if the
- *        descriptor is there and unsealing (its replicas of the range go, as
- *        a commit may have written them meanwhile) to look again if not.
+ *        complete seals it (dsm_code_seal, with the install's time: the
+ *        descriptor's commit): the installer after its install, any other
+ *        node once the install is published (12.4), to read the descriptor
+ *        (12.2), keeping the seal if the descriptor is there and unsealing
+ *        (its replicas of the range go, as a commit may have written them
+ *        meanwhile) to look again if not.
  *   12.2 On a sealed page a node takes a fault in or out of a transaction:
  *        present, it is mapped read-only and not put in the access set (so it
  *        never aborts a transaction and never costs a fault per transaction);
@@ -385,6 +387,28 @@
  *        let a node whose known is the reset's time take it as the page at
  *        its time, a version the reset wrote over: right contents, wrong
  *        version, and a PageServer would checkpoint that version.
+ *   12.4 The install is published once no takeover can lose it
+ *        (dsm_code_saved, on the installer): the newest good checkpoint it
+ *        knows of is at or after the install (image_good_t >= code_t), or it
+ *        is the manager and granted no checkpoint yet in its heap's life, so
+ *        that every image is after the install. Until then it asks for a
+ *        checkpoint (8.1) now and then. Publishing is an ordinary transaction
+ *        that writes the install's time into a heap word outside the area
+ *        (the environment's: kernel/kcode.c, tests/sim/work_code.c); any other
+ *        node reads that word in a transaction and seals only once it holds
+ *        a time, with that time as the install's.
+ *        Why: a takeover (11.2) resets to P's newest good checkpoint, which is
+ *        never older than one P announced, so from the publication on every
+ *        reset's image holds the area as every sealed copy has it. The word
+ *        may itself be lost with a takeover, if it was committed after the
+ *        image: the installer, seeing it gone, writes it again.
+ *   12.5 Before its publication a takeover may lose the install, as it loses
+ *        any of M's side's work (11.3): a node that applies a Reset whose
+ *        image is older than its seal's install time unseals first (its
+ *        copies of the range go with every other page) and counts it
+ *        (code_lost). Only the installer can hold such a seal (12.4); it may
+ *        install again. (10.2 never resets to such an image: the loss is the
+ *        takeover's alone.)
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H

@@ -120,6 +120,70 @@ static void desc_fill(void)
 	desc.pages = (code + data + PGSIZE - 1u) / PGSIZE;
 }
 
+/* --- the publication (dsm/proto.h 12.4) -------------------------------- */
+
+struct kcode_ready {
+	uint32_t magic;                 /* KCODE_READY_MAGIC once written */
+	uint32_t build;                 /* the descriptor's */
+	uint64_t install_t;             /* the time of the descriptor's commit */
+};
+#define KCODE_READY ((volatile struct kcode_ready *)HEAP_PAGE_VA(HEAP_PG_CODE_READY))
+
+static void ready_read_body(void *arg)
+{
+	uint64_t *t = arg;
+
+	*t = KCODE_READY->magic == KCODE_READY_MAGIC ? KCODE_READY->install_t : 0;
+}
+
+static void ready_write_body(void *arg)
+{
+	const uint64_t *t = arg;
+
+	KCODE_READY->magic = KCODE_READY_MAGIC;
+	KCODE_READY->build = desc.build;
+	KCODE_READY->install_t = *t;
+}
+
+/* The published install's time, 0 if none (or no transaction ran). */
+static uint64_t ready_read(void)
+{
+	uint64_t t = 0;
+
+	return txrun_snapshot(ready_read_body, &t) == 0 ? t : 0;
+}
+
+static int code_saved(void *arg)
+{
+	(void)arg;
+	return dsm_code_saved(dsmenv_node());
+}
+
+/* The master: once no takeover can lose the sealed install, say so in the
+ * heap; meanwhile ask for a checkpoint every second. */
+static void kcode_publish(void)
+{
+	struct dsm_node *n = dsmenv_node();
+	uint64_t t = n->code_t;
+	uint32_t start = time_ticks;
+
+	while (wait_until(code_saved, 0, PIT_HZ) < 0) {
+		if (time_ticks - start > KCODE_PROBE_TICKS) {
+			kprintf("kcode: the kernel's install is on no checkpoint yet: not "
+				"published; slaves wait for it\n");
+			return;
+		}
+		if (time_ticks - start <= PIT_HZ)
+			kprintf("kcode: waiting for a checkpoint that holds the kernel before "
+				"slaves may run it (dsm/proto.h 12.4)\n");
+		(void)dsm_ckpt_ask(n);
+	}
+	if (ready_read() == t)
+		return;
+	if (txrun(ready_write_body, &t) < 0)
+		kprintf("kcode: publishing the install failed; slaves wait for it\n");
+}
+
 static void kcode_install(void)
 {
 	uint64_t t0 = time_us();
@@ -141,12 +205,15 @@ static void kcode_install(void)
 		kprintf("error: boot: installing the kernel in the heap: %s\n", dsmenv_strerror(r));
 		kernel_halt(1);
 	}
+	if (!dsm_code_seal(dsmenv_node(), HEAP_PG_CODE, HEAP_CODE_PAGES,
+			   dsmenv_node()->txn.commit_t))
+		kcode_fail("a reset lost the kernel's install as it ended (dsm/proto.h 12.5)");
 	desc_valid = 1;
 	st.installed = 1;
-	dsm_code_seal(dsmenv_node(), HEAP_PG_CODE, HEAP_CODE_PAGES);
 	kprintf("kcode: installed the kernel in the heap: %u pages (%u KB code and read-only "
 		"data, %u bytes data) in %llu us, build %08x\n", desc.pages, desc.image_bytes / 1024u,
 		desc.data_bytes, time_us() - t0, desc.build);
+	kcode_publish();
 }
 
 /* --- the descriptor, from the heap (every other node) ------------------- */
@@ -157,13 +224,14 @@ static int heap_ready(void *arg)
 	return dsmenv_heap_bytes() != 0 && !dsmenv_node()->recovering;
 }
 
-/* Seal, read the descriptor through a code fault, keep the seal if it is
- * whole; else unseal (12.1) and say so. 1 if it was there. */
-static int desc_look(void)
+/* Seal with the install's time, read the descriptor through a code fault,
+ * keep the seal if it is whole; else unseal (12.1). 1 if it was there. */
+static int desc_look(uint64_t install_t)
 {
 	struct dsm_node *n = dsmenv_node();
 
-	dsm_code_seal(n, HEAP_PG_CODE, HEAP_CODE_PAGES);
+	if (!dsm_code_seal(n, HEAP_PG_CODE, HEAP_CODE_PAGES, install_t))
+		return 0;
 	memcpy(&desc, (const void *)KCODE_DESC_VA, sizeof(desc));
 	if (desc.magic == KCODE_MAGIC && desc.version == KCODE_VERSION &&
 	    desc.desc_crc == desc_crc(&desc) && desc.pages <= KCODE_PAGES_MAX)
@@ -172,22 +240,45 @@ static int desc_look(void)
 	return 0;
 }
 
-/* The descriptor, once the heap is here. A master looks once (nobody else
- * installs in its heap); any other node waits for the master's install. */
+/* Did this node restore the heap it manages from an image (dsm/proto.h 7.3)? */
+static int restored_here(void)
+{
+	const struct dsm_node *n = dsmenv_node();
+
+	return n->restored && n->mgr.active && n->manager == n->cfg.id;
+}
+
+/* The install's time to seal with: the publication's; a master that
+ * restored a heap whose image holds no publication: the image's time (its
+ * area came from that image), which it then publishes. */
+static uint64_t install_time(void)
+{
+	uint64_t t = ready_read();
+
+	return t == 0 && restored_here() ? dsmenv_node()->restored_t : t;
+}
+
+/* The descriptor, once the heap is here and its install published (dsm/
+ * proto.h 12.4). A master with an image to install looks once (nobody else
+ * installs in its heap); any other node waits. */
 static int desc_read(int once)
 {
 	uint32_t start = time_ticks, said = 0;
+	uint64_t t;
 
 	if (wait_until(heap_ready, 0, KCODE_PROBE_TICKS) < 0)
 		return -1;
-	while (!desc_look()) {
+	while ((t = install_time()) == 0 || !desc_look(t)) {
 		if (once || time_ticks - start > KCODE_PROBE_TICKS)
 			return -1;
 		if (!said++)
-			kprintf("kcode: no kernel in the heap yet (its descriptor at 0x%08x); "
-				"waiting up to %u s\n", KCODE_DESC_VA, KCODE_PROBE_TICKS / PIT_HZ);
+			kprintf("kcode: no kernel published in the heap yet (its descriptor at "
+				"0x%08x); waiting up to %u s\n", KCODE_DESC_VA,
+				KCODE_PROBE_TICKS / PIT_HZ);
 		(void)wait_until(wait_never, 0, PIT_HZ / 5u);
 	}
+	if (restored_here())
+		kcode_publish();
 	return 0;
 }
 

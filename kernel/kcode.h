@@ -15,10 +15,15 @@
  *
  * Boot (kernel/boot.c calls kcode_boot once the core runs):
  *   master, new heap      install from its own image (build/plurix.elf),
- *                         seal the area (dsm/proto.h 12), run it
- *   master restoring,     wait for the heap, read the descriptor (a code
- *   slave, PageServer     fault, served by the owner or the PageServer),
- *                         check the build, seal, set up the window, run it
+ *                         seal the area (dsm/proto.h 12), publish it once
+ *                         no takeover can lose it (12.4: page
+ *                         HEAP_PG_CODE_READY), run it
+ *   master restoring,     wait for the heap, wait for the publication (a
+ *   slave                 master restoring: or publish it), read the
+ *                         descriptor (a code fault, served by the owner or
+ *                         the PageServer), check the build, seal with the
+ *                         install's time, set up the window, run it
+ *   PageServer            runs its own image (it restores the heap)
  * Node-local.
  */
 #ifndef PLURIX_KERNEL_KCODE_H
@@ -35,6 +40,7 @@
 #define KCODE_PAGES_MAX   1000u         /* image pages one descriptor describes */
 #define KCODE_INSTALL_PAGES 24u         /* image pages one install transaction writes */
 #define KCODE_PROBE_TICKS 6000u         /* a node waits this long for a descriptor: 60 s */
+#define KCODE_READY_MAGIC 0x59444552u   /* "REDY": struct kcode_ready is written */
 #define KCODE_TRACE_RING  128u          /* ktrace=1: fetches kept until printed */
 
 struct kcode_desc {

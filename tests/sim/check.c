@@ -181,8 +181,26 @@ static bool check_code_area(uint32_t page)
 	return page >= SIM_PG_CODE && page < SIM_PG_CODE + SIM_CODE_PAGES;
 }
 
+/* 12.5: a reset to an image without the install, before it was published:
+ * the install is lost, as any unsaved work of a takeover's other side. */
+static void check_code_lost(struct sim *s, uint64_t t, uint32_t p)
+{
+	struct sim_code *code = &s->code;
+	if (code->published)
+		sim_fail(s, "code: a reset at %llu gives page %u contents unlike its install at "
+			 "%llu, published (the image of %llu)", (unsigned long long)t, p,
+			 (unsigned long long)code->v[p - SIM_PG_CODE],
+			 (unsigned long long)s->disk.t);
+	memset(code->v, 0, sizeof(code->v));
+	s->st.code_lost++;
+	if (s->cfg.verbose)
+		printf("%6llu code: the reset at %llu lost the install (page %u)\n",
+		       (unsigned long long)s->now, (unsigned long long)t, p);
+}
+
 /* A commit or a reset at t gives code page p the contents of hash h: only
- * the install's commit may, once; then only a reset to the same contents. */
+ * the install's commit may, once; then only a reset to the same contents,
+ * or one that loses the install (check_code_lost). */
 static void check_code_write(struct sim *s, const struct sim_node *c, uint32_t p, uint64_t t,
 			     uint64_t h)
 {
@@ -191,15 +209,28 @@ static void check_code_write(struct sim *s, const struct sim_node *c, uint32_t p
 	if (!check_code_area(p))
 		return;
 	if (!c && code->v[i] && h != code->hash[i])
-		sim_fail(s, "code: a reset at %llu gives page %u contents unlike its install at "
-			 "%llu (the image of %llu)", (unsigned long long)t, p,
-			 (unsigned long long)code->v[i], (unsigned long long)s->disk.t);
+		check_code_lost(s, t, p);
 	if (!c)
 		return;
 	if (c->id != 0 || c->op.kind != OP_CODE_INSTALL || code->v[i])
 		sim_fail(s, "code: node %u writes page %u at %llu, installed at %llu", c->id, p,
 			 (unsigned long long)t, (unsigned long long)code->v[i]);
 	code->v[i] = t;
+}
+
+/* 12.4: a commit of the current epoch wrote the publication. */
+static void check_code_published(struct sim *s, const struct sim_node *c, uint32_t p)
+{
+	uint64_t t;
+	if (p != SIM_PG_CODE_READY)
+		return;
+	memcpy(&t, c->mem[p], sizeof(t));
+	if (!t)
+		return;
+	if (!s->code.v[0] || t < s->code.v[0])
+		sim_fail(s, "code: node %u publishes an install at %llu; the descriptor's is %llu",
+			 c->id, (unsigned long long)t, (unsigned long long)s->code.v[0]);
+	s->code.published = true;
 }
 
 /* A copy at version v of a page node sn sealed (data; NULL: the one it
@@ -247,7 +278,8 @@ static void check_reset_truth(struct sim *s, const struct dsm_obs_event *ev)
 				      .writer = (uint16_t)(s->nnodes - 1), .known = true,
 				      .image = true, .txn = txn};
 		check_after(s, "reset", p, ev->t);
-		check_code_write(s, NULL, p, ev->t, v.hash);
+		if (!old)
+			check_code_write(s, NULL, p, ev->t, v.hash);
 		truth_append(s, p, v);
 		if (old)
 			continue;
@@ -328,9 +360,11 @@ static void check_decide(struct sim *s, struct sim_node *mgr, const struct dsm_o
 				sim_fail(s, "decide: node %u commits page %u it did not write",
 					 c->id, p);
 			v.hash = sim_node_hash(c, p);
-			check_code_write(s, c, p, ev->t, v.hash);
-			if (!old)
+			if (!old) {
+				check_code_write(s, c, p, ev->t, v.hash);
+				check_code_published(s, c, p);
 				memcpy(s->truth_mem[p], c->mem[p], DSM_PAGE_SIZE);
+			}
 		} else if (!old) {
 			s->truth_unknown[p] = true;
 		}

@@ -56,8 +56,10 @@ static void print_stats(const struct sim_stats *st)
 		       (unsigned long long)st->snooped, (unsigned long long)st->disk_errors,
 		       (unsigned long long)st->torn_writes);
 	printf("  code area: %llu code pages fetched, %llu fetches timed out and asked again, "
-	       "%llu code pages served by the PageServer%s\n", (unsigned long long)st->code_fetches,
+	       "%llu code pages served by the PageServer, installs lost %llu (seals undone %llu)"
+	       "%s\n", (unsigned long long)st->code_fetches,
 	       (unsigned long long)st->code_timeouts, (unsigned long long)st->code_ps_served,
+	       (unsigned long long)st->code_lost, (unsigned long long)st->code_unsealed,
 	       st->master_kills ? ", the master killed" : "");
 	if (st->splits)
 		printf("  split: the PageServer away from the manager; takeovers %llu, nodes that "
@@ -89,7 +91,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 {
 	uint64_t passed = 0, failed = 0, commits = 0, events = 0, ckpts = 0, resets = 0;
 	uint64_t splits = 0, takeovers = 0, disk_errors = 0, torn_writes = 0;
-	uint64_t code_fetches = 0, code_timeouts = 0, code_ps = 0, kills = 0;
+	uint64_t code_fetches = 0, code_timeouts = 0, code_ps = 0, kills = 0, code_lost = 0;
 	uint32_t max_retries = 0;
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct sim_cfg cfg;
@@ -109,6 +111,7 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 		code_fetches += st.code_fetches;
 		code_timeouts += st.code_timeouts;
 		code_ps += st.code_ps_served;
+		code_lost += st.code_lost;
 		kills += st.master_kills;
 		if (st.max_retries > max_retries)
 			max_retries = st.max_retries;
@@ -126,13 +129,14 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked, "
 	       "max retries %u, %llu checkpoints checked, disk errors %llu, torn writes %llu, "
 	       "code fetches %llu, code timeouts %llu, code pages from the PageServer %llu, "
-	       "masters killed %llu, %llu resets, %llu splits, %llu takeovers\n",
+	       "installs lost %llu, masters killed %llu, %llu resets, %llu splits, "
+	       "%llu takeovers\n",
 	       (unsigned long long)first, (unsigned long long)(first + count - 1),
 	       (unsigned long long)commits, (unsigned long long)events, max_retries,
 	       (unsigned long long)ckpts, (unsigned long long)disk_errors,
 	       (unsigned long long)torn_writes, (unsigned long long)code_fetches,
 	       (unsigned long long)code_timeouts, (unsigned long long)code_ps,
-	       (unsigned long long)kills, (unsigned long long)resets,
+	       (unsigned long long)code_lost, (unsigned long long)kills, (unsigned long long)resets,
 	       (unsigned long long)splits, (unsigned long long)takeovers);
 	printf("%llu passed, %llu failed\n", (unsigned long long)passed,
 	       (unsigned long long)failed);

@@ -449,6 +449,7 @@ static void node_collect_code(struct sim *s, const struct dsm_node *d)
 {
 	s->st.code_fetches += d->stats.code_fetches;
 	s->st.code_timeouts += d->stats.code_timeouts;
+	s->st.code_unsealed += d->stats.code_lost;
 }
 
 static void node_boot(struct sim *s, struct sim_node *sn)

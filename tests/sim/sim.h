@@ -51,6 +51,8 @@ enum {
 	SIM_PG_PRIV = 5,                  /* 5..20: one private page per node */
 	SIM_PG_QHDR = 21, SIM_PG_QSLOTS = 22, SIM_Q_PAGES = 2,
 	SIM_PG_HOT = 24,
+	SIM_PG_CODE_READY = 25,           /* the code area's publication: word 0 is the
+					   * install's time (proto.h 12.4; 0: none) */
 	SIM_PG_CODE = 26, SIM_CODE_PAGES = 1 + SIM_CODE_IMAGE, /* the code area (proto.h 12):
 							 * its descriptor, then the image */
 	SIM_PG_MM = 32, SIM_MM_PAGES = 16  /* objects: an mm/ heap (work_obj.c) */
@@ -62,6 +64,8 @@ enum sim_wl { WL_BANK = 1, WL_COUNTERS = 2, WL_QUEUE = 4, WL_HOT = 8, WL_PRIVATE
 #define SIM_WL_COUNT 6
 enum sim_op_kind { OP_NONE, OP_TRANSFER, OP_AUDIT, OP_COUNT, OP_PRIVATE, OP_ENQ, OP_DEQ,
 		   OP_HOT, OP_OBJ, OP_CODE_INSTALL, OP_CODE_LOOK, OP_CODE_RUN,
+		   OP_CODE_READY,   /* read the code area's publication, read-only */
+		   OP_CODE_PUBLISH, /* node 0: write it, once the install is saved */
 		   OP_READ /* counters: read the shared counter, read-only */ };
 
 /* What a workload body's run ended in (work.c runs it, work_code.c too). */
@@ -97,9 +101,11 @@ struct sim_code {
 	uint8_t image[SIM_CODE_IMAGE][DSM_PAGE_SIZE];
 	uint8_t desc[DSM_PAGE_SIZE];
 	uint64_t hash[SIM_CODE_PAGES];  /* of each page as installed: desc, then image */
-	uint64_t v[SIM_CODE_PAGES];     /* the version each was installed at */
-	uint32_t stage;                 /* install transactions committed */
-	bool installed;                 /* the descriptor is committed: sealed on node 0 */
+	uint64_t v[SIM_CODE_PAGES];     /* the version each was installed at (check.c;
+					 * 0: not in the heap; the descriptor's set:
+					 * installed) */
+	bool published;                 /* a publication of it was decided (check.c) */
+	uint64_t next_ask;              /* node 0 asks for a checkpoint to publish then */
 	bool killed;                    /* cfg.kill_mgr_at: node 0 is dead for good */
 };
 
@@ -185,6 +191,8 @@ struct sim_node {
 	uint8_t code_had;       /* the sealed pages it held (check.c: they stay) */
 	uint64_t code_desc[SIM_CODE_IMAGE]; /* the descriptor's hash of each image page */
 	uint64_t code_next_look;
+	uint64_t code_ready_t;  /* the publication it read (12.4; 0: none yet) */
+	bool code_look_own;     /* node 0, installed but unpublished: seal with its time */
 };
 
 struct sim_frame {
@@ -221,6 +229,8 @@ struct sim_stats {
 	uint64_t code_fetches, code_timeouts, code_ps_served; /* proto.h 12.2: code pages
 						    * fetched, fetches asked again, and
 						    * served by the PageServer */
+	uint64_t code_lost, code_unsealed;  /* 12.5: installs a takeover lost (check.c), and
+					     * seals the core undid for it */
 	uint64_t master_kills;               /* cfg.kill_mgr_at: node 0 died for good */
 	uint32_t max_retries;
 	uint64_t events;

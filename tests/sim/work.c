@@ -138,6 +138,8 @@ void work_body(struct sim_node *sn)
 	case OP_CODE_INSTALL:
 	case OP_CODE_LOOK:
 	case OP_CODE_RUN:
+	case OP_CODE_READY:
+	case OP_CODE_PUBLISH:
 		work_code_body(sn);
 		break;
 	default:
@@ -147,7 +149,7 @@ void work_body(struct sim_node *sn)
 
 bool work_readonly(const struct sim_op *op)
 {
-	return op->kind == OP_AUDIT || op->kind == OP_READ;
+	return op->kind == OP_AUDIT || op->kind == OP_READ || op->kind == OP_CODE_READY;
 }
 
 void work_pick(struct sim *s, struct sim_node *sn)

@@ -9,12 +9,22 @@
  *   install  node 0, the master, from cfg.code_at: the image pages in
  *            ordinary write transactions, SIM_CODE_INSTALL pages each, then
  *            the descriptor LAST (a magic, the page count, a hash per image
- *            page, a hash of these), then it seals the range.
- *   look     every other node but the PageServer (it runs no code), outside
- *            a transaction: seal, read the descriptor through a code fault,
- *            keep the seal if it is whole, else unseal and look again later
- *            (12.1). A restarted node looks again. Until its seal stays a
- *            node runs nothing else, and node 0 nothing before its install.
+ *            page, a hash of these), then it seals the range with its time.
+ *   publish  node 0, sealed, once the core says no takeover can lose the
+ *            install (dsm_code_saved; it asks for checkpoints meanwhile):
+ *            a transaction writes the install's time into SIM_PG_CODE_READY
+ *            (12.4), and again now and then (a takeover may lose the word).
+ *            A takeover to an older image before that unseals node 0 (12.5,
+ *            the core's): it installs again.
+ *   look     every other node but the PageServer (it runs no code): read the
+ *            publication in a read-only transaction until it holds a time;
+ *            then, outside a transaction, seal with that time, read the
+ *            descriptor through a code fault, keep the seal if it is whole,
+ *            else unseal and look again later (12.1). A restarted node looks
+ *            again (node 0 too, once installed; unpublished, it seals with
+ *            its own time, an upper bound of the install's, and publishes).
+ *            Until its seal stays a node runs nothing else, and node 0
+ *            nothing before its install.
  *   run      fault code pages in, outside a transaction or inside one (an
  *            OP_CODE_RUN, or any workload's body now and then), and check
  *            each against the descriptor, as kcode_page_in does; now and
@@ -30,6 +40,7 @@
 #define SIM_CODE_INSTALL 2u     /* image pages one install transaction writes */
 #define SIM_CODE_STAGES ((SIM_CODE_IMAGE + SIM_CODE_INSTALL - 1u) / SIM_CODE_INSTALL + 1u)
 #define SIM_KILL_WAIT 150u      /* ticks cfg.kill_mgr_at waits for the area on the disk */
+#define SIM_ASK_TICKS 40u       /* node 0 asks for a checkpoint to publish this often */
 
 /* Descriptor words: magic, pages, a hash per image page, the hash of those. */
 enum { DESC_MAGIC = 0, DESC_PAGES = 1, DESC_HASH = 2, DESC_SELF = DESC_HASH + SIM_CODE_IMAGE };
@@ -51,6 +62,22 @@ static bool desc_whole(const uint8_t *d)
 	return desc_word(d, DESC_MAGIC) == SIM_CODE_MAGIC &&
 	       desc_word(d, DESC_PAGES) == SIM_CODE_IMAGE &&
 	       desc_word(d, DESC_SELF) == sim_hash(d, 8u * DESC_SELF);
+}
+
+static bool code_installed(const struct sim *s)
+{
+	return s->code.v[0] != 0;
+}
+
+/* The first install transaction with a page the heap lacks (check.c keeps
+ * what each page was installed at, and forgets it when a takeover loses
+ * the install: 12.5); the descriptor's is the last. */
+static uint32_t code_next_stage(const struct sim *s)
+{
+	for (uint32_t i = 0; i < SIM_CODE_IMAGE; i++)
+		if (!s->code.v[1u + i])
+			return i / SIM_CODE_INSTALL;
+	return SIM_CODE_STAGES - 1u;
 }
 
 /* The image from the seed alone; the descriptor, as the master builds it. */
@@ -76,6 +103,8 @@ void work_code_boot(struct sim_node *sn)
 	sn->code_ran_live = false;
 	sn->code_had = 0;
 	sn->code_next_look = sn->sim->now;
+	sn->code_ready_t = 0;
+	sn->code_look_own = false;
 }
 
 /* Does the PageServer know of a good checkpoint with the whole code area
@@ -84,7 +113,7 @@ void work_code_boot(struct sim_node *sn)
 bool work_code_saved(const struct sim *s)
 {
 	const struct sim_node *ps = s->node[s->nnodes - 1];
-	return s->code.installed && ps->up && ps->dsm->image_good_t >= s->code.v[0];
+	return code_installed(s) && ps->up && ps->dsm->image_good_t >= s->code.v[0];
 }
 
 /* Nodes but the master run no code (they may read the descriptor) until
@@ -125,7 +154,7 @@ bool work_code_ready(const struct sim *s, const struct sim_node *sn)
 	if (s->cfg.bench || sim_is_ps(s, sn))
 		return true;
 	if (sn->id == 0)
-		return s->code.installed || s->now >= s->cfg.code_at;
+		return code_installed(s) || s->now >= s->cfg.code_at;
 	return sn->code_sealed || s->now >= sn->code_next_look;
 }
 
@@ -135,6 +164,37 @@ bool work_code_due(const struct sim *s, const struct sim_node *sn)
 	return !s->cfg.bench && s->live && !sim_is_ps(s, sn) && !sn->code_ran_live;
 }
 
+/* 12.5: the core unsealed node 0's install (a takeover reset the heap to an
+ * image older than it, before it was published): it installs again. */
+static void code_seal_lost(struct sim *s, struct sim_node *sn)
+{
+	if (!sn->code_sealed || sn->dsm->code_end > sn->dsm->code_first)
+		return;
+	if (sn->id != 0 || s->code.published)
+		sim_fail(s, "code: node %u lost its seal of the code area (install at %llu, %s)",
+			 sn->id, (unsigned long long)sn->dsm->code_t,
+			 s->code.published ? "published" : "not published");
+	sn->code_sealed = false;
+	sn->code_had = 0;
+	sn->code_ready_t = 0;
+	sn->code_look_own = false;
+}
+
+/* Node 0, sealed: publish the install once it is saved (12.4), and again
+ * now and then, as a takeover may lose the word; until it is saved, ask
+ * for a checkpoint every SIM_ASK_TICKS. */
+static bool code_publish_due(struct sim *s, struct sim_node *sn)
+{
+	if (!dsm_code_saved(sn->dsm)) {
+		if (s->now >= s->code.next_ask && sn->dsm->mode == DSM_ACTIVE) {
+			(void)dsm_ckpt_ask(sn->dsm);
+			s->code.next_ask = s->now + SIM_ASK_TICKS;
+		}
+		return false;
+	}
+	return sn->code_ready_t != sn->dsm->code_t || sim_below(s, 8) == 0;
+}
+
 /* The op, if the code area wants one of this node now (op is zeroed); else
  * a workload's body may run one code page first (op->code). */
 bool work_code_pick(struct sim *s, struct sim_node *sn)
@@ -142,13 +202,19 @@ bool work_code_pick(struct sim *s, struct sim_node *sn)
 	struct sim_op *op = &sn->op;
 	if (s->cfg.bench || sim_is_ps(s, sn))
 		return false;
-	if (sn->id == 0 && !s->code.installed) {
+	code_seal_lost(s, sn);
+	if (sn->id == 0 && !code_installed(s) && !sn->code_sealed) {
 		op->kind = OP_CODE_INSTALL;
-		op->a = s->code.stage;
+		op->a = code_next_stage(s);
 		return true;
 	}
 	if (!sn->code_sealed) {
-		op->kind = OP_CODE_LOOK;
+		op->kind = sn->code_ready_t || (sn->id == 0 && sn->code_look_own) ? OP_CODE_LOOK
+										   : OP_CODE_READY;
+		return true;
+	}
+	if (sn->id == 0 && code_publish_due(s, sn)) {
+		op->kind = OP_CODE_PUBLISH;
 		return true;
 	}
 	if (code_held(s))
@@ -194,18 +260,39 @@ static void code_keep_desc(struct sim_node *sn, const uint8_t *d)
 	sn->code_sealed = true;
 }
 
-/* As kcode.c's desc_look: the seal stays while the fault waits. */
+static void code_look_later(struct sim_node *sn)
+{
+	sn->code_next_look = sn->sim->now + 20u + sim_below(sn->sim, 40);
+}
+
+/* As kcode.c's desc_look: the seal stays while the fault waits; its time is
+ * the publication's (node 0's own, unpublished: its time now, after it). */
 static void code_look(struct sim_node *sn)
 {
-	struct sim *s = sn->sim;
-	dsm_code_seal(sn->dsm, SIM_PG_CODE, SIM_CODE_PAGES);
+	if (sn->dsm->code_end == sn->dsm->code_first)
+		(void)dsm_code_seal(sn->dsm, SIM_PG_CODE, SIM_CODE_PAGES,
+				    sn->code_ready_t ? sn->code_ready_t : sn->dsm->gtime);
 	(void)sim_load(sn, SIM_PG_CODE, 0);
 	if (desc_whole(sn->mem[SIM_PG_CODE])) {
 		code_keep_desc(sn, sn->mem[SIM_PG_CODE]);
 		return;
 	}
 	dsm_code_unseal(sn->dsm);
-	sn->code_next_look = s->now + 20u + sim_below(s, 40);
+	sn->code_ready_t = 0;
+	sn->code_look_own = false;
+	code_look_later(sn);
+}
+
+/* 12.4: the publication, in a transaction (the body may run again). */
+static void code_read_ready(struct sim_node *sn)
+{
+	sn->op.value = sim_load(sn, SIM_PG_CODE_READY, 0);
+}
+
+static void code_publish(struct sim_node *sn)
+{
+	if (sim_load(sn, SIM_PG_CODE_READY, 0) != sn->dsm->code_t)
+		sim_store(sn, SIM_PG_CODE_READY, 0, sn->dsm->code_t);
 }
 
 /* Run image page i: fault it in, then it must be what the descriptor says. */
@@ -245,6 +332,10 @@ void work_code_body(struct sim_node *sn)
 		code_install(sn, op->a);
 	else if (op->kind == OP_CODE_LOOK)
 		code_look(sn);
+	else if (op->kind == OP_CODE_READY)
+		code_read_ready(sn);
+	else if (op->kind == OP_CODE_PUBLISH)
+		code_publish(sn);
 	else
 		code_run(sn, op);
 }
@@ -260,10 +351,20 @@ void work_code_exec(struct sim_node *sn)
  * master seals the area. */
 void work_code_committed(struct sim *s, struct sim_node *sn)
 {
-	if (sn->op.kind != OP_CODE_INSTALL || ++s->code.stage < SIM_CODE_STAGES)
+	if (sn->op.kind == OP_CODE_READY) {
+		sn->code_ready_t = sn->op.value;
+		sn->code_look_own = sn->id == 0 && code_installed(s) && !sn->op.value;
+		if (!sn->op.value && !sn->code_look_own)
+			code_look_later(sn);
 		return;
-	s->code.installed = true;
-	dsm_code_seal(sn->dsm, SIM_PG_CODE, SIM_CODE_PAGES);
+	}
+	if (sn->op.kind == OP_CODE_PUBLISH) {
+		sn->code_ready_t = sn->dsm->code_t;
+		return;
+	}
+	if (sn->op.kind != OP_CODE_INSTALL || sn->op.a != SIM_CODE_STAGES - 1u ||
+	    !dsm_code_seal(sn->dsm, SIM_PG_CODE, SIM_CODE_PAGES, sn->dsm->txn.commit_t))
+		return;         /* not the descriptor, or a reset lost it already (12.5) */
 	code_keep_desc(sn, s->code.desc);
 	if (s->cfg.verbose)
 		printf("%6llu code: node %u installed and sealed the code area (pages %u..%u)\n",
@@ -274,9 +375,9 @@ void work_code_committed(struct sim *s, struct sim_node *sn)
 /* Liveness: after the heal every node that runs code ran every page. */
 void work_code_final(struct sim *s)
 {
-	if (!s->code.installed)
+	if (!code_installed(s))
 		sim_fail(s, "liveness: node 0 never installed the code area (stage %u)",
-			 s->code.stage);
+			 code_next_stage(s));
 	for (int i = 0; i < s->nnodes; i++) {
 		const struct sim_node *sn = s->node[i];
 		if (sn->up && !sim_is_ps(s, sn) && !sn->code_ran_live)

@@ -134,7 +134,7 @@ TEST(txn_local_code_area_sealed)
 	REQUIRE(txn_commit(n) == TXN_EWAIT);
 	commit_ticks(n, e);
 	REQUIRE(txn_state(n) == TXN_COMMITTED);
-	dsm_code_seal(n, 2, 2);
+	REQUIRE(dsm_code_seal(n, 2, 2, n->gtime));
 	CHECK(dsm_code_page(n, 2) && dsm_code_page(n, 3) && !dsm_code_page(n, 1));
 	/* outside a transaction: a read maps it, a write is refused */
 	CHECK(dsm_fault(n, 2, false) == DSM_OK && e->prot[2] == DSM_PROT_READ);
