@@ -1,0 +1,59 @@
+# mk/programs.mk: programs (issue 13): prog/ (the ELF32 loader's portable part) and
+# programs/ (the programs themselves, which include only include/plurix.h).
+#   prog/elf.c       built for the host unit tests (PORTABLE_SRCS, ASan + UBSan); the
+#                    kernel does not link it yet (prog-check builds it with KCFLAGS)
+#   prog-check       like mm-check: prog/ includes only freestanding headers and its
+#                    own, no inline asm, compiles with KCFLAGS, and needs nothing but
+#                    memcpy/memset/memcmp; `all` runs it
+#   make programs    every folder programs/<name>/: its *.c compiled with PROG_CFLAGS
+#                    (the issue's flags) into build/program-parts/<name>/, joined with
+#                    ld -r into build/programs/<name>.o, the object the loader takes
+#   test objects     tests/unit/progs/*.c -> build/host/progs/*.o, with PROG_CFLAGS
+#                    (and the one flag each file's comment names): the unit tests
+#                    (tests/unit/test_prog_elf.c) load them and build/programs/*.o
+.PHONY: programs prog-check
+
+PROG_SRCS := $(wildcard prog/*.c)
+PROG_HDRS := $(wildcard prog/*.h)
+PORTABLE_SRCS += $(PROG_SRCS)
+$(BUILD)/host/unit: $(PROG_SRCS) $(PROG_HDRS)
+
+PROG_CC     ?= gcc
+PROG_LD     ?= ld
+PROG_CFLAGS := -m32 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdinc \
+	-I include -O2 -Wall -Werror
+
+PROGRAMS     := $(notdir $(patsubst %/,%,$(wildcard programs/*/)))
+PROGRAM_OBJS := $(patsubst %,$(BUILD)/programs/%.o,$(PROGRAMS))
+
+programs: $(PROGRAM_OBJS)
+
+$(BUILD)/program-parts/%.o: programs/%.c include/plurix.h
+	@mkdir -p $(dir $@)
+	$(call step,CC,$<)$(PROG_CC) $(PROG_CFLAGS) -c -o $@ $<
+
+# A program's object: its folder's parts, joined (one part or several).
+program_parts = $(patsubst programs/%.c,$(BUILD)/program-parts/%.o,$(wildcard programs/$(1)/*.c))
+$(BUILD)/programs/%.o: $$(call program_parts,$$*)
+	@mkdir -p $(dir $@)
+	$(call step,LD,$@)$(PROG_LD) -m elf_i386 -r -o $@ $^
+
+# The unit tests' own objects: tests/unit/progs/common.c keeps its tentative
+# definitions COMMON (-fcommon); pic.c is compiled position-independent
+# (-fpic), so that it has relocations the loader refuses.
+UNIT_PROG_OBJS := $(patsubst tests/unit/progs/%.c,$(BUILD)/host/progs/%.o,$(wildcard tests/unit/progs/*.c))
+$(BUILD)/host/progs/common.o: PROG_EXTRA := -fcommon
+$(BUILD)/host/progs/pic.o: PROG_EXTRA := -fpic
+
+$(BUILD)/host/progs/%.o: tests/unit/progs/%.c include/plurix.h
+	@mkdir -p $(dir $@)
+	$(call step,CC,$<)$(PROG_CC) $(PROG_CFLAGS) $(PROG_EXTRA) -c -o $@ $<
+
+$(BUILD)/host/unit: $(UNIT_PROG_OBJS) $(PROGRAM_OBJS)
+
+PROG_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(PROG_SRCS))
+
+prog-check: $(PROG_KOBJS)
+	@mk/freestanding-check prog-check 'prog/[a-z0-9_]+' 'prog/*.[ch]' $(PROG_KOBJS)
+
+all: prog-check
