@@ -1,7 +1,7 @@
 # mk/programs.mk: programs (issue 13): prog/ (the ELF32 loader's portable part) and
 # programs/ (the programs themselves, which include only include/plurix.h).
 #   prog/elf.c       built for the host unit tests (PORTABLE_SRCS, ASan + UBSan); the
-#                    kernel does not link it yet (prog-check builds it with KCFLAGS)
+#                    kernel does not link it (prog-check builds it with KCFLAGS)
 #   prog-check       like mm-check: prog/ includes only freestanding headers and its
 #                    own, no inline asm, compiles with KCFLAGS, and needs nothing but
 #                    memcpy/memset/memcmp; `all` runs it

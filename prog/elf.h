@@ -24,7 +24,8 @@
  *                the COMMON symbols (allocated here, in symbol order)
  *   dropped      .eh_frame (no unwinder runs programs), SHT_NOTE, every
  *                section without SHF_ALLOC (.comment, debug info, .symtab),
- *                and the relocation sections that patch them (not checked)
+ *                and the relocation sections that patch them (their entries
+ *                are not read)
  * Each region is aligned to the largest alignment of its sections.
  *
  * What is refused, with a message naming the section, symbol, relocation
@@ -80,7 +81,7 @@ struct prog_symbol {
 	uint32_t off;            /* exports: offset in its region */
 };
 
-/* What plan found; link's input. About 14 KiB: not for a small stack. */
+/* What plan found; link's input. About 9 KiB: not for a small stack. */
 struct prog_plan {
 	uint32_t magic;          /* PROG_PLAN_MAGIC once plan succeeded */
 	uint32_t obj_len, obj_hash;  /* the object plan checked; link refuses another */

@@ -50,7 +50,7 @@ struct linked {
 	uint32_t text_va, data_va;
 };
 
-static struct prog_plan plan, plan2;   /* 14 KiB each */
+static struct prog_plan plan, plan2;   /* 9 KiB each */
 static char err[256];
 
 static const struct names kernel_names = {
