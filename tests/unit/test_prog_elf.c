@@ -339,6 +339,8 @@ TEST(prog_elf_hello)
 	      in_plan(&plan, "plx_node_id", true));
 	CHECK(plan.nexports == 1 && export_of(&plan, "main")->where == PROG_TEXT);
 	CHECK(plan.data_size == 0 && plan.text_size > 0 && plan.text_align == 16);
+	CHECK(plan.sec_where[section_find(&o, ".eh_frame", NULL)] == PROG_NONE);
+	CHECK(plan.sec_where[section_find(&o, ".rodata.str1.1", NULL)] == PROG_TEXT);
 	check_linked_twice(&o, &plan, &kernel_names, 7);
 	REQUIRE(link_at(&o, &plan, 0x10000000u, 0, &kernel_names, &l) == 0);
 	CHECK(contains(l.text, plan.text_size, "hello from node %u:", 20));
@@ -509,6 +511,12 @@ TEST(prog_elf_refusals)
 	CHECK(strstr(err, "not a relocatable object") != NULL);
 	CHECK(plan_patched(&o, EI_CLASS, ELFCLASS64, 1, 1) == -1);
 	CHECK(strstr(err, "not an ELF32 little-endian object") != NULL);
+	REQUIRE(section_find(&o, ".bss", &hdr));
+	CHECK(plan_patched(&o, hdr + offsetof(Elf32_Shdr, sh_size), PROG_REGION_MAX, 4, 1) == -1);
+	CHECK(strcmp(err, ".bss: the data region would be larger than PROG_REGION_MAX "
+		     "(16777216)") == 0);
+	CHECK(plan_patched(&o, hdr + offsetof(Elf32_Shdr, sh_size), 1u << 20, 4, 1) == 0);
+	CHECK(plan.data_size > 1u << 20 && plan.data_size < 2u << 20);
 	uint8_t *big = calloc(1, PROG_OBJ_MAX + 1);
 	memcpy(big, o.buf, o.len);
 	CHECK(prog_elf_plan(big, PROG_OBJ_MAX + 1, 1, &plan, err, sizeof(err)) == -1);
