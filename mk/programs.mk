@@ -41,7 +41,8 @@ $(BUILD)/programs/%.o: $$(call program_parts,$$*)
 # The unit tests' own objects: tests/unit/progs/common.c keeps its tentative
 # definitions COMMON (-fcommon); pic.c is compiled position-independent
 # (-fpic), so that it has relocations the loader refuses.
-UNIT_PROG_OBJS := $(patsubst tests/unit/progs/%.c,$(BUILD)/host/progs/%.o,$(wildcard tests/unit/progs/*.c))
+UNIT_PROG_OBJS := $(patsubst tests/unit/progs/%.c,$(BUILD)/host/progs/%.o,\
+	$(wildcard tests/unit/progs/*.c))
 $(BUILD)/host/progs/common.o: PROG_EXTRA := -fcommon
 $(BUILD)/host/progs/pic.o: PROG_EXTRA := -fpic
 

@@ -649,21 +649,26 @@ static size_t fuzz_field(uint32_t *s, const struct obj *o, int *bytes)
 	}
 }
 
-/* One mutation of c (a copy of o, len bytes). */
-static void fuzz_mutate(uint32_t *s, const struct obj *o, uint8_t *c)
+/* The fuzz's kinds of mutation: each run's mutations are of one kind; a run
+ * whose object is then cut short counts as FUZZ_CUT. */
+enum { FUZZ_BIT, FUZZ_BYTE, FUZZ_FIELD, FUZZ_CUT, FUZZ_KINDS };
+static const char *const fuzz_kind_name[FUZZ_KINDS] = {
+	"bit flips", "random bytes", "header, section, symbol and relocation fields",
+	"any of those, then cut short",
+};
+
+/* One mutation of kind into c (a copy of o). */
+static void fuzz_mutate(uint32_t *s, const struct obj *o, uint8_t *c, int kind)
 {
 	int bytes;
 	size_t off;
 	uint32_t old = 0;
 
-	switch (fuzz_rand(s) % 4) {
-	case 0:
+	if (kind == FUZZ_BIT) {
 		c[fuzz_rand(s) % o->len] ^= (uint8_t)(1u << fuzz_rand(s) % 8);
-		return;
-	case 1:
+	} else if (kind == FUZZ_BYTE) {
 		c[fuzz_rand(s) % o->len] = (uint8_t)fuzz_rand(s);
-		return;
-	default:
+	} else {
 		off = fuzz_field(s, o, &bytes);
 		if (off + (size_t)bytes > o->len)
 			return;
@@ -679,7 +684,7 @@ TEST(prog_elf_fuzz)
 					     OBJ_USELIB };
 	struct obj o[5];
 	uint32_t seed = FUZZ_SEED;
-	int refused = 0, linked = 0;
+	int refused = 0, linked = 0, tried[FUZZ_KINDS] = { 0 }, refused_k[FUZZ_KINDS] = { 0 };
 
 	for (int k = 0; k < 5; k++) {
 		o[k] = obj_read(paths[k]);
@@ -690,13 +695,21 @@ TEST(prog_elf_fuzz)
 		const struct obj *src = &o[i % 5];
 		REQUIRE(src->len <= 8192);
 		memcpy(c, src->buf, src->len);
+		int kind = (int)(fuzz_rand(&seed) % 4);
+		kind = kind > FUZZ_FIELD ? FUZZ_FIELD : kind;     /* half the runs: fields */
 		for (uint32_t m = 1 + fuzz_rand(&seed) % 3; m; m--)
-			fuzz_mutate(&seed, src, c);
+			fuzz_mutate(&seed, src, c, kind);
 		size_t len = fuzz_rand(&seed) % 8 ? src->len : fuzz_rand(&seed) % src->len;
-		refused += plan_exact(c, len, &linked) != 0;
+		kind = len < src->len ? FUZZ_CUT : kind;
+		int r = plan_exact(c, len, &linked) != 0;
+		tried[kind]++;
+		refused_k[kind] += r;
+		refused += r;
 	}
-	printf("  fuzz: %d mutations (seed %u): %d refused by plan, %d planned, of those "
+	printf("  fuzz: %d mutated objects (seed %u): %d refused by plan, %d planned, of those "
 	       "%d linked\n", FUZZ_MUTATIONS, FUZZ_SEED, refused, FUZZ_MUTATIONS - refused, linked);
+	for (int k = 0; k < FUZZ_KINDS; k++)
+		printf("    %s: %d of %d refused\n", fuzz_kind_name[k], refused_k[k], tried[k]);
 	CHECK(refused > FUZZ_MUTATIONS / 2 && refused < FUZZ_MUTATIONS);
 	free(c);
 	for (int k = 0; k < 5; k++)
