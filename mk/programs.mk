@@ -11,7 +11,11 @@
 #   test objects     tests/unit/progs/*.c -> build/host/progs/*.o, with PROG_CFLAGS
 #                    (and the one flag each file's comment names): the unit tests
 #                    (tests/unit/test_prog_elf.c) load them and build/programs/*.o
-.PHONY: programs prog-check
+#   raytrace's core  programs/raytrace/rt.c is also built for the host: in the unit
+#                    tests (tests/unit/test_raytrace.c) and in make rtref
+#                    (build/host/rtref, tools/rtref.c: the reference renderer); both
+#                    find plurix.h, which rt.h includes for its types, with -I include
+.PHONY: programs prog-check rtref
 
 PROG_SRCS := $(wildcard prog/*.c)
 PROG_HDRS := $(wildcard prog/*.h)
@@ -28,7 +32,8 @@ PROGRAM_OBJS := $(patsubst %,$(BUILD)/programs/%.o,$(PROGRAMS))
 
 programs: $(PROGRAM_OBJS)
 
-$(BUILD)/program-parts/%.o: programs/%.c include/plurix.h
+# A part also depends on its folder's headers (raytrace's rt.h).
+$(BUILD)/program-parts/%.o: programs/%.c include/plurix.h $$(wildcard programs/$$(dir $$*)*.h)
 	@mkdir -p $(dir $@)
 	$(call step,CC,$<)$(PROG_CC) $(PROG_CFLAGS) -c -o $@ $<
 
@@ -51,6 +56,17 @@ $(BUILD)/host/progs/%.o: tests/unit/progs/%.c include/plurix.h
 	$(call step,CC,$<)$(PROG_CC) $(PROG_CFLAGS) $(PROG_EXTRA) -c -o $@ $<
 
 $(BUILD)/host/unit: $(UNIT_PROG_OBJS) $(PROGRAM_OBJS)
+
+RT_CORE := programs/raytrace/rt.c
+PORTABLE_SRCS += $(RT_CORE)
+$(BUILD)/host/unit: HOST_CFLAGS += -I include
+$(BUILD)/host/unit: programs/raytrace/rt.h include/plurix.h
+
+rtref: $(BUILD)/host/rtref
+all: rtref
+$(BUILD)/host/rtref: tools/rtref.c $(RT_CORE) programs/raytrace/rt.h include/plurix.h
+	@mkdir -p $(dir $@)
+	$(call step,HOSTCC,$@)$(HOST_CC) $(TOOLS_CFLAGS) -I include -o $@ tools/rtref.c $(RT_CORE)
 
 PROG_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(PROG_SRCS))
 
