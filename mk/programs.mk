@@ -15,6 +15,8 @@
 #                    tests (tests/unit/test_raytrace.c) and in make rtref
 #                    (build/host/rtref, tools/rtref.c: the reference renderer); both
 #                    find plurix.h, which rt.h includes for its types, with -I include
+#   raytrace-fake    build/host/raytrace-fake: programs/raytrace/main.c run against
+#                    tests/fakeplx/ (plurix.h's kernel side faked), ASan + UBSan
 .PHONY: programs prog-check rtref
 
 PROG_SRCS := $(wildcard prog/*.c)
@@ -61,6 +63,19 @@ RT_CORE := programs/raytrace/rt.c
 PORTABLE_SRCS += $(RT_CORE)
 $(BUILD)/host/unit: HOST_CFLAGS += -I include
 $(BUILD)/host/unit: programs/raytrace/rt.h include/plurix.h
+
+# The program itself on the host (tests/fakeplx/: the kernel side faked, transactions
+# cut off at random): main.c with its main renamed, the unit harness's main.c.
+RT_FAKE := $(BUILD)/host/raytrace-fake
+RT_FAKE_SRCS := $(wildcard tests/fakeplx/*.c) tests/unit/main.c $(RT_CORE)
+all: $(RT_FAKE)
+$(BUILD)/host/raytrace-main.o: programs/raytrace/main.c programs/raytrace/rt.h include/plurix.h
+	@mkdir -p $(dir $@)
+	$(call step,HOSTCC,$<)$(HOST_CC) $(HOST_CFLAGS) -I include -Dmain=raytrace_main -c -o $@ $<
+$(RT_FAKE): $(BUILD)/host/raytrace-main.o $(RT_FAKE_SRCS) $(wildcard tests/fakeplx/*.h) \
+		tests/unit/check.h programs/raytrace/rt.h include/plurix.h
+	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -I include -o $@ $< $(RT_FAKE_SRCS) \
+		$(HOST_LDFLAGS)
 
 rtref: $(BUILD)/host/rtref
 all: rtref
