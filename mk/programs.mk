@@ -7,13 +7,16 @@
 #                    memcpy/memset/memcmp; `all` runs it
 #   make programs    every folder programs/<name>/: its *.c compiled with PROG_CFLAGS
 #                    (the issue's flags) into build/program-parts/<name>/, joined with
-#                    ld -r into build/programs/<name>.o, the object the loader takes
+#                    ld -r into build/programs/<name>.o, the object the loader takes;
+#                    then mk/prog-undef-check: every undefined symbol of every program is
+#                    a function plurix.h declares or another program's (no __udivdi3)
 #   test objects     tests/unit/progs/*.c -> build/host/progs/*.o, with PROG_CFLAGS
 #                    (and the one flag each file's comment names): the unit tests
 #                    (tests/unit/test_prog_elf.c) load them and build/programs/*.o
 #   raytrace's core  programs/raytrace/rt.c is also built for the host: in the unit
 #                    tests (tests/unit/test_raytrace.c) and in make rtref
-#                    (build/host/rtref, tools/rtref.c: the reference renderer); both
+#                    (build/host/rtref, tools/rtref.c: the reference renderer, and
+#                    build/host/rtref32 with rt.c built as a program's part); both
 #                    find plurix.h, which rt.h includes for its types, with -I include
 #   raytrace-fake    build/host/raytrace-fake: programs/raytrace/main.c run against
 #                    tests/fakeplx/ (plurix.h's kernel side faked), ASan + UBSan
@@ -32,7 +35,10 @@ PROG_CFLAGS := -m32 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostd
 PROGRAMS     := $(notdir $(patsubst %/,%,$(wildcard programs/*/)))
 PROGRAM_OBJS := $(patsubst %,$(BUILD)/programs/%.o,$(PROGRAMS))
 
+# Every program's object, then the check that each names only plurix.h and other programs.
 programs: $(PROGRAM_OBJS)
+	@mk/prog-undef-check include/plurix.h $(PROGRAM_OBJS)
+all: programs
 
 # A part also depends on its folder's headers (raytrace's rt.h).
 $(BUILD)/program-parts/%.o: programs/%.c include/plurix.h $$(wildcard programs/$$(dir $$*)*.h)
@@ -77,11 +83,18 @@ $(RT_FAKE): $(BUILD)/host/raytrace-main.o $(RT_FAKE_SRCS) $(wildcard tests/fakep
 	$(call step,HOSTLD,$@)$(HOST_CC) $(HOST_CFLAGS) -I include -o $@ $< $(RT_FAKE_SRCS) \
 		$(HOST_LDFLAGS)
 
-rtref: $(BUILD)/host/rtref
+# rtref32: the same main linked with rt.c compiled with PROG_CFLAGS, as a node runs it
+# (-m32 code, 32-bit libc): tests/build/rtpng.sh finds its checksums rtref's.
+rtref: $(BUILD)/host/rtref $(BUILD)/host/rtref32
 all: rtref
 $(BUILD)/host/rtref: tools/rtref.c $(RT_CORE) programs/raytrace/rt.h include/plurix.h
 	@mkdir -p $(dir $@)
 	$(call step,HOSTCC,$@)$(HOST_CC) $(TOOLS_CFLAGS) -I include -o $@ tools/rtref.c $(RT_CORE)
+$(BUILD)/host/rt-prog.o: $(RT_CORE) programs/raytrace/rt.h include/plurix.h
+	@mkdir -p $(dir $@)
+	$(call step,CC,$@)$(PROG_CC) $(PROG_CFLAGS) -c -o $@ $(RT_CORE)
+$(BUILD)/host/rtref32: tools/rtref.c $(BUILD)/host/rt-prog.o
+	$(call step,HOSTCC,$@)$(HOST_CC) -m32 -no-pie $(TOOLS_CFLAGS) -I include -o $@ $^
 
 PROG_KOBJS := $(patsubst %.c,$(KOBJDIR)/%.o,$(PROG_SRCS))
 

@@ -4,8 +4,9 @@
 # text form; tools/rtpng turns it into a PNG; the PNG is decoded again
 # (tools/rtimage.py's png_read: every CRC, zlib, the rows) and must hold the
 # dump's bytes, and rtpng's checksum must be rtref's (the reference checksums
-# of programs/raytrace/rt.h). Then rtpng must refuse a cut-off dump and write
-# nothing. Writes only under build/test-logs/rtpng/. Last line "N passed, N failed".
+# of programs/raytrace/rt.h). build/host/rtref32, whose rt.c is compiled with the
+# programs' flags (-m32, freestanding), must give every scene's host checksum. Then
+# rtpng must refuse a cut-off dump and write nothing. Writes only under build/test-logs/rtpng/. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 dir=build/test-logs/rtpng
@@ -43,6 +44,17 @@ PY
 
 check_picture rtpng-scene0-160x120 0 160 120
 check_picture rtpng-scene2-37x29 2 37 29
+
+# The program's own build of rt.c (-m32, PROG_CFLAGS) renders the host's bytes.
+for s in 0 1 2 3; do
+	want=$(build/host/rtref "$s" 160 120 2>&1 >/dev/null | grep -o 'fnv1a 0x[0-9a-f]*')
+	got=$(build/host/rtref32 "$s" 160 120 2>&1 >/dev/null | grep -o 'fnv1a 0x[0-9a-f]*')
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		ok "rtref32-scene$s-is-the-host-picture"
+	else
+		bad "rtref32-scene$s-is-the-host-picture" "host '$want', -m32 '$got'"
+	fi
+done
 
 head -n 50 "$dir/rtpng-scene0-160x120.txt" >"$dir/cut.txt"
 rm -f "$dir/cut.png"
