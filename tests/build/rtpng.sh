@@ -6,7 +6,8 @@
 # dump's bytes, and rtpng's checksum must be rtref's (the reference checksums
 # of programs/raytrace/rt.h). build/host/rtref32, whose rt.c is compiled with the
 # programs' flags (-m32, freestanding), must give every scene's host checksum. Then
-# rtpng must refuse a cut-off dump and write nothing. Writes only under build/test-logs/rtpng/. Last line "N passed, N failed".
+# rtpng must refuse a cut-off dump and write nothing. tools/cluster image's reading
+# side is run on a socket pair that plays a node (no cluster is started). Writes only under build/test-logs/rtpng/. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 dir=build/test-logs/rtpng
@@ -55,6 +56,34 @@ for s in 0 1 2 3; do
 		bad "rtref32-scene$s-is-the-host-picture" "host '$want', -m32 '$got'"
 	fi
 done
+
+# tools/cluster image's reading side: exec_read over a socket pair that plays a node
+# (prompt and echo, the dump with CR LF in odd-sized pieces, one console line between
+# rows, then ok) hands the lines to image_write, whose PNG holds the dump's bytes.
+if python3 - "$dir/rtpng-scene0-160x120.txt" "$dir/cluster-image.png" <<'PY'; then
+import importlib.machinery, socket, sys, threading, time
+sys.path.insert(0, "tools")
+import rtimage
+cluster = importlib.machinery.SourceFileLoader("cluster", "tools/cluster").load_module()
+dump = open(sys.argv[1], "rb").read()
+lines = dump.split(b"\n")
+lines.insert(7, b"heap: node 2 joined")
+text = b"plurix> run raytrace --dump\r\n" + b"\r\n".join(lines) + b"ok\r\n"
+a, b = socket.socketpair()
+def feed():
+    for i in range(0, len(text), 997):
+        a.sendall(text[i:i + 997])
+threading.Thread(target=feed, daemon=True).start()
+got = []
+rc = cluster.exec_read(b, b"run raytrace --dump", time.time() + 20, False, got.append)
+rc = rc or cluster.image_write(got, sys.argv[2])
+decoded = rtimage.png_read(open(sys.argv[2], "rb").read())
+sys.exit(0 if rc == 0 and decoded == rtimage.parse_dump(dump.split(b"\n")) else 1)
+PY
+	ok cluster-image-reads-a-dump
+else
+	bad cluster-image-reads-a-dump "exec_read and image_write did not give the dump's PNG"
+fi
 
 head -n 50 "$dir/rtpng-scene0-160x120.txt" >"$dir/cut.txt"
 rm -f "$dir/cut.png"
