@@ -33,7 +33,20 @@
  * Every body only reads and writes the heap and its own *arg, and counts its
  * attempts in *arg (runs): the count is stored before the body's first call
  * of a plurix.h function, which the compiler must assume reads *arg, so an
- * attempt cut off later is still counted. Aborts = attempts - commits.
+ * attempt cut off later is still counted. A node's aborts are those of the
+ * claims that gave it a tile and of its finishes (attempts - 1 of each);
+ * polls of an empty queue, the job's making and the reading back are not
+ * counted.
+ *
+ * What it prints (status 0 unless said):
+ *     raytrace: scene <n> <w>x<h>: <t> tiles of 16x16          the starter, at once
+ *     raytrace: node <id>: <t> tiles, <a> aborts               per node that took part
+ *     raytrace: scene <n> <w>x<h>: <t> tiles in <us> us, checksum fnv1a 0x<8 hex>
+ *     raytrace: node <id> rendered <t> tiles                   --work
+ *     P <w> <h>, then R <y> <hex> per row, nothing else        --dump
+ *     usage: raytrace ...                                      bad arguments: status 2
+ *     raytrace: ...: no job / unfinished / cannot ...          status 1
+ * The time is the starter's, from the job's making to its last tile done.
  */
 #include "rt.h"
 
