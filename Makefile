@@ -4,6 +4,7 @@
 #   mk/mm.mk          mm/ (the object heap's portable core): mm-check
 #   mk/gc.mk          gc/ (the garbage collector's portable core): gc-check
 #   mk/pageserver.mk  pageserver/ (the checkpoint image): ps-check, psimage
+#   mk/programs.mk    prog/ (the program loader), programs/: prog-check, make programs
 #   mk/tools.mk       tools/: host tools (hub, inject), make run, make bench
 #   mk/tests.mk       tests/: unit tests, the `make test` aggregator
 # Shared variables are set here, once.

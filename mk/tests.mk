@@ -2,7 +2,7 @@
 # each suite's results and one closing line "N passed, N failed".
 #
 # Host unit tests: every tests/unit/*.c, linked with PORTABLE_SRCS, the
-# portable sources that other mk files append to (dsm/, txn/, kernel/cmdline.c),
+# portable sources that other mk files append to (dsm/, txn/, mm/, prog/, kernel/cmdline.c),
 # built with AddressSanitizer and UBSan.
 .PHONY: test test-unit
 
