@@ -243,6 +243,12 @@ struct dsm_stats {
 
 enum dsm_mode { DSM_JOINING = 0, DSM_ACTIVE = 1, DSM_RESTORING = 2 };
 
+/* A sealed segment of the code area (proto.h 12.6). */
+struct dsm_code_seg {
+	uint32_t first, end;                /* pages [first, end) */
+	uint64_t install_t;                 /* its install's time (12.1, 12.5, 10.2) */
+};
+
 struct dsm_node {
 	const struct dsm_env *env;
 	void *env_ctx;
@@ -262,8 +268,8 @@ struct dsm_node {
 	uint64_t next_retry;                /* of Join/RecoverReq */
 	uint32_t seq;                       /* frame sequence number */
 	uint32_t evict_next;                /* dsm_page_evict's clock hand */
-	uint32_t code_first, code_end;      /* the sealed code area (proto.h 12); empty at boot */
-	uint64_t code_t;                    /* ... the install's time (12.1, 12.5, 10.2) */
+	struct dsm_code_seg code[DSM_CODE_SEGS]; /* the sealed segments (proto.h 12.6) */
+	uint32_t ncode;                     /* ... in use: code[0 .. ncode) */
 	struct dsm_page page[DSM_PAGES_MAX];
 	struct dsm_fetch fetch;
 	struct dsm_recover rec;
@@ -274,6 +280,7 @@ struct dsm_node {
 	uint64_t restored_t;                /* manager: restored from an image at this time */
 	bool restored;
 	uint64_t image_good_t;              /* newest good checkpoint known (0: none) */
+	uint64_t no_ckpt_t;                 /* the manager's newest Beacon(NO_CKPT) (12.4) */
 	uint64_t reset_t;                   /* the last reset applied (10) */
 	uint64_t reset_image_t;             /* ... the checkpoint it went back to */
 	uint32_t reset_page;                /* ... the page whose loss caused it (npages:
@@ -313,23 +320,31 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write);
 /* The environment, short of memory for a page other than `keep`: drop one
  * replica nobody needs now (it is fetched again when used). False if none. */
 bool dsm_page_evict(struct dsm_node *n, uint32_t keep);
-/* proto.h 12: pages [first, first + count) are the code area, complete:
- * read-only from now on, faulted in or out of transactions, never dropped.
- * dsm_fault on one works with no transaction running. install_t is the time
- * of the install's last commit (the installer's, its commit time; any other
- * node's, from the publication it read: 12.4). False, and nothing sealed,
- * if the last reset we applied was after it, to an older image: the install
- * is lost (12.5). */
+/* proto.h 12: pages [first, first + count) are a segment of the code area,
+ * complete: read-only from now on, faulted in or out of transactions, never
+ * dropped. dsm_fault on one works with no transaction running. install_t is
+ * the time of the install's last commit (the installer's, its commit time;
+ * any other node's, from the publication it read: 12.4). Sealing a segment
+ * again (the same first) extends it to count if the pages are free (its
+ * install time stays). False, and nothing sealed, if the
+ * last reset we applied was after install_t, to an older image (the install
+ * is lost: 12.5), if the range overlaps another segment, or if DSM_CODE_SEGS
+ * are sealed. */
 bool dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count, uint64_t install_t);
 bool dsm_code_page(const struct dsm_node *n, uint32_t page);
-/* 12.4: may the installer publish its sealed install? No takeover can lose
- * it: a good checkpoint at or after it is known, or we are the manager and
- * granted no checkpoint yet. */
-bool dsm_code_saved(const struct dsm_node *n);
-/* The range was sealed too early (its descriptor is not there yet): no code
- * area any more, and the replicas of its pages go (a commit may have written
- * them meanwhile), so the next look fetches them afresh. */
-void dsm_code_unseal(struct dsm_node *n);
+/* The segment that begins at first, or NULL. */
+const struct dsm_code_seg *dsm_code_seg(const struct dsm_node *n, uint32_t first);
+/* 12.4: may the installer publish the segment at first? No takeover can lose
+ * it: a good checkpoint at or after its install is known, or we are the
+ * manager and granted no checkpoint yet. */
+bool dsm_code_saved(const struct dsm_node *n, uint32_t first);
+/* The segment at first was sealed too early (its descriptor is not there
+ * yet), or a reset lost it (12.5): it is no segment any more, and the
+ * replicas of its pages go (a commit may have written them meanwhile), so
+ * the next look fetches them afresh. */
+void dsm_code_unseal(struct dsm_node *n, uint32_t first);
+/* 10.2: the newest install time of our segments (0: none). */
+uint64_t dsm_code_newest(const struct dsm_node *n);
 
 /* The environment hands a PageServer every frame it saw that was not for
  * it (the segment is a hub), decoded and checked by frame_decode (verdict

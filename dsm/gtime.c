@@ -248,14 +248,15 @@ static bool gtime_follow(struct dsm_node *n, const struct dsm_msg *m)
 	return true;
 }
 
-/* 12.5: a reset to an image older than our sealed install loses it (a
+/* 12.5: a reset to an image older than a sealed install loses it (a
  * takeover's, before the install was published): its pages go too. */
 static void gtime_code_lost(struct dsm_node *n, uint64_t image_t)
 {
-	if (n->code_end == n->code_first || image_t >= n->code_t)
-		return;
-	dsm_code_unseal(n);
-	n->stats.code_lost++;
+	for (uint32_t i = n->ncode; i-- > 0;)
+		if (image_t < n->code[i].install_t) {
+			dsm_code_unseal(n, n->code[i].first);
+			n->stats.code_lost++;
+		}
 }
 
 /* 10.3: the heap is the checkpoint of time m->v from time m->t on. Every

@@ -74,6 +74,13 @@ static bool mgr_must_fence(const struct dsm_node *n)
 	       dsm_epoch(n->seen) > dsm_epoch(n->mgr.time);
 }
 
+/* 12.4: no checkpoint of our heap exists or was begun: every one to come is
+ * after now. */
+static bool mgr_no_ckpt(const struct dsm_node *n)
+{
+	return n->image_good_t == 0 && n->mgr.n_ckpt_grants == 0;
+}
+
 static void mgr_try_grant(struct dsm_node *n)
 {
 	struct dsm_mgr *g = &n->mgr;
@@ -338,7 +345,7 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 	    g->last_write[m->page] <= n->image_good_t || g->last_writer[m->page] == m->src ||
 	    g->last_writer[m->page] == DSM_NOBODY)
 		return;         /* no image to go back to, or the image has the page */
-	if (n->code_end > n->code_first && n->image_good_t < n->code_t) {
+	if (n->image_good_t < dsm_code_newest(n)) {
 		g->n_lost_no_code++;    /* the image lacks the code area we sealed (12.3, 12.5) */
 		return;
 	}
@@ -476,7 +483,8 @@ void dsm_mgr_tick(struct dsm_node *n)
 		mgr_send_reset(n);
 	if (now >= g->next_beacon) {
 		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = g->time,
-				    .flags = g->fenced ? DSM_BEACON_FENCED : 0};
+				    .flags = (g->fenced ? DSM_BEACON_FENCED : 0) |
+					     (mgr_no_ckpt(n) ? DSM_BEACON_NO_CKPT : 0)};
 		dsm_send(n, FRAME_NODE_ALL, &b);
 		if (g->takeover.type == DSM_MSG_RESET)
 			mgr_remind_takeover(n);

@@ -237,6 +237,8 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 		dsm_note_time(n, m->t);
 		if (m->src == n->manager)
 			n->beacon_fenced = (m->flags & DSM_BEACON_FENCED) != 0;
+		if (m->src == n->manager && (m->flags & DSM_BEACON_NO_CKPT) && m->t > n->no_ckpt_t)
+			n->no_ckpt_t = m->t;    /* 12.4: every checkpoint is after it */
 		break;
 	default:                    dsm_mgr_on_msg(n, m); break;
 	}

@@ -41,37 +41,77 @@ void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page)
 		fetch_send(n, f);
 }
 
+const struct dsm_code_seg *dsm_code_seg(const struct dsm_node *n, uint32_t first)
+{
+	for (uint32_t i = 0; i < n->ncode; i++)
+		if (n->code[i].first == first)
+			return &n->code[i];
+	return NULL;
+}
+
+/* Does [first, end) overlap a segment? */
+static bool code_overlaps(const struct dsm_node *n, uint32_t first, uint32_t end)
+{
+	for (uint32_t i = 0; i < n->ncode; i++)
+		if (first < n->code[i].end && n->code[i].first < end)
+			return true;
+	return false;
+}
+
 bool dsm_code_seal(struct dsm_node *n, uint32_t first, uint32_t count, uint64_t install_t)
 {
-	DSM_ASSERT(n, first <= n->npages && count <= n->npages - first);
-	if (n->reset_t > install_t && n->reset_image_t < install_t)
+	DSM_ASSERT(n, first <= n->npages && count <= n->npages - first && count > 0);
+	struct dsm_code_seg *c = (struct dsm_code_seg *)dsm_code_seg(n, first);
+	if (c) {                        /* sealed: extended, if the pages are free */
+		if (first + count > c->end && code_overlaps(n, c->end, first + count))
+			return false;
+		if (first + count > c->end)
+			c->end = first + count;
+		return true;
+	}
+	if ((n->reset_t > install_t && n->reset_image_t < install_t) ||
+	    n->ncode == DSM_CODE_SEGS || code_overlaps(n, first, first + count))
 		return false;
-	n->code_first = first;
-	n->code_end = first + count;
-	n->code_t = install_t;
+	n->code[n->ncode++] = (struct dsm_code_seg){first, first + count, install_t};
 	return true;
 }
 
-bool dsm_code_saved(const struct dsm_node *n)
+bool dsm_code_saved(const struct dsm_node *n, uint32_t first)
 {
-	if (n->code_end == n->code_first)
+	const struct dsm_code_seg *c = dsm_code_seg(n, first);
+	if (!c)
 		return false;
-	return n->image_good_t >= n->code_t ||
+	return n->image_good_t >= c->install_t || n->no_ckpt_t >= c->install_t ||
 	       (n->mgr.active && n->image_good_t == 0 && n->mgr.n_ckpt_grants == 0);
 }
 
-void dsm_code_unseal(struct dsm_node *n)
+void dsm_code_unseal(struct dsm_node *n, uint32_t first)
 {
-	uint32_t first = n->code_first, end = n->code_end;
-	n->code_end = n->code_first;
+	const struct dsm_code_seg *c = dsm_code_seg(n, first);
+	if (!c)
+		return;
+	uint32_t end = c->end;
+	n->code[c - n->code] = n->code[--n->ncode];
 	for (uint32_t p = first; p < end; p++)
 		if (n->page[p].state == DSM_REPLICA && !n->page[p].access)
 			dsm_page_drop(n, p);
 }
 
+uint64_t dsm_code_newest(const struct dsm_node *n)
+{
+	uint64_t t = 0;
+	for (uint32_t i = 0; i < n->ncode; i++)
+		if (n->code[i].install_t > t)
+			t = n->code[i].install_t;
+	return t;
+}
+
 bool dsm_code_page(const struct dsm_node *n, uint32_t page)
 {
-	return page >= n->code_first && page < n->code_end;
+	for (uint32_t i = 0; i < n->ncode; i++)
+		if (page >= n->code[i].first && page < n->code[i].end)
+			return true;
+	return false;
 }
 
 /* 12.2: a sealed page: mapped read-only if present, else fetched. */

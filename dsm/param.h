@@ -8,6 +8,7 @@
 
 #define DSM_PAGE_SIZE        4096u  /* heap page, the unit of ownership */
 #define DSM_PAGES_MAX        65536u /* heap pages (256 MB) */
+#define DSM_CODE_SEGS        32u    /* sealed segments of the code area a node holds (proto.h 12.6) */
 #define DSM_NODES_MAX        16u    /* node ids 0..DSM_NODES_MAX-1 */
 #define DSM_WSET_MAX         32u    /* pages one transaction may write (shadows) */
 #define DSM_RSET_MAX         128u   /* pages one transaction may touch in all */

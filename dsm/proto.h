@@ -391,7 +391,9 @@
  *        (dsm_code_saved, on the installer): the newest good checkpoint it
  *        knows of is at or after the install (image_good_t >= code_t), or it
  *        is the manager and granted no checkpoint yet in its heap's life, so
- *        that every image is after the install. Until then it asks for a
+ *        that every image is after the install, or the manager said so in a
+ *        Beacon of a time at or after the install (M -> all Beacon(t,
+ *        NO_CKPT), every beacon while it holds). Until then it asks for a
  *        checkpoint (8.1) now and then. Publishing is an ordinary transaction
  *        that writes the install's time into a heap word outside the area
  *        (the environment's: kernel/kcode.c, tests/sim/work_code.c); any other
@@ -409,6 +411,16 @@
  *        (code_lost). Only the installer can hold such a seal (12.4); it may
  *        install again. (10.2 never resets to such an image: the loss is the
  *        takeover's alone.)
+ *   12.6 Segments: the area holds several ranges, each written once by its
+ *        own install and sealed on its own, with its own install time (the
+ *        kernel's first; programs after it, in pages no other range shares:
+ *        kernel/prog.c). 12.1-12.5 hold for each segment alone: a node seals
+ *        a segment once its install is published (a program's: in its
+ *        record), 12.5 unseals only the segments a reset's image is older
+ *        than, and 10.2 compares the image with the newest install a
+ *        manager sealed. At most DSM_CODE_SEGS segments per node; pages of
+ *        the area no segment covers are ordinary pages (an install writes
+ *        them).
  */
 #ifndef PLURIX_DSM_PROTO_H
 #define PLURIX_DSM_PROTO_H
@@ -450,6 +462,7 @@ enum dsm_msg_type {
 
 #define DSM_RECOVER_ZERO_MAP 1u  /* RecoverReq/Ack flag: the written-pages map (7.5) */
 #define DSM_BEACON_FENCED 1u    /* Beacon flag: the manager grants nothing (11.1) */
+#define DSM_BEACON_NO_CKPT 2u   /* Beacon flag: no checkpoint of the heap was begun (12.4) */
 #define DSM_RESET_TAKEOVER 1u   /* Reset flag: its sender took over as manager (11.2) */
 #define DSM_RESET_REMINDER 2u   /* Reset flag: a repeat; a node past its time ignores it */
 #define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */

@@ -492,6 +492,8 @@ const char *dsmenv_strerror(int err)
 	case DSMENV_ETIMEOUT: return "timed out waiting for the heap";
 	case DSMENV_ERETRIES: return "aborted too often";
 	case DSMENV_EPS:      return "the PageServer runs no transactions";
+	case DSMENV_EFAULT:   return "the program faulted";
+	case DSMENV_EPROG:    return "the program ended its transaction";
 	case DSMENV_EYIELDS:  return "no progress: the token was given back too often "
 				     "(a page's owner is slow or gone)";
 	default:              return "transaction failed";

@@ -36,6 +36,8 @@
 #define DSMENV_ERETRIES -103    /* aborted TXRUN_RETRIES_MAX times */
 #define DSMENV_EPS      -104    /* the PageServer runs no transactions */
 #define DSMENV_EYIELDS  -105    /* gave the token back TXRUN_RUNS_MAX times, or no decision */
+#define DSMENV_EFAULT   -106    /* a program faulted in the body (kernel/prog.c) */
+#define DSMENV_EPROG    -107    /* a program's body ended itself (plx_txn_fail) */
 
 struct dsmenv_stats {
 	uint32_t faults;        /* heap page faults taken inside a transaction */

@@ -156,7 +156,12 @@ static uint64_t ready_read(void)
 static int code_saved(void *arg)
 {
 	(void)arg;
-	return dsm_code_saved(dsmenv_node());
+	return dsm_code_saved(dsmenv_node(), HEAP_PG_CODE);
+}
+
+const struct dsm_code_seg *kcode_seg(void)
+{
+	return dsm_code_seg(dsmenv_node(), HEAP_PG_CODE);
 }
 
 /* The master: once no takeover can lose the sealed install, say so in the
@@ -164,7 +169,7 @@ static int code_saved(void *arg)
 static void kcode_publish(void)
 {
 	struct dsm_node *n = dsmenv_node();
-	uint64_t t = n->code_t;
+	uint64_t t = kcode_seg()->install_t;
 	uint32_t start = time_ticks;
 
 	while (wait_until(code_saved, 0, PIT_HZ) < 0) {
@@ -205,7 +210,7 @@ static void kcode_install(void)
 		kprintf("error: boot: installing the kernel in the heap: %s\n", dsmenv_strerror(r));
 		kernel_halt(1);
 	}
-	if (!dsm_code_seal(dsmenv_node(), HEAP_PG_CODE, HEAP_CODE_PAGES,
+	if (!dsm_code_seal(dsmenv_node(), HEAP_PG_CODE, desc.pages + 1u,
 			   dsmenv_node()->txn.commit_t))
 		kcode_fail("a reset lost the kernel's install as it ended (dsm/proto.h 12.5)");
 	desc_valid = 1;
@@ -224,19 +229,21 @@ static int heap_ready(void *arg)
 	return dsmenv_heap_bytes() != 0 && !dsmenv_node()->recovering;
 }
 
-/* Seal with the install's time, read the descriptor through a code fault,
- * keep the seal if it is whole; else unseal (12.1). 1 if it was there. */
+/* Seal the descriptor's page with the install's time, read it through a
+ * code fault; if it is whole, extend the seal over the image it names;
+ * else unseal (12.1). 1 if it was there. */
 static int desc_look(uint64_t install_t)
 {
 	struct dsm_node *n = dsmenv_node();
 
-	if (!dsm_code_seal(n, HEAP_PG_CODE, HEAP_CODE_PAGES, install_t))
+	if (!dsm_code_seal(n, HEAP_PG_CODE, 1, install_t))
 		return 0;
 	memcpy(&desc, (const void *)KCODE_DESC_VA, sizeof(desc));
 	if (desc.magic == KCODE_MAGIC && desc.version == KCODE_VERSION &&
-	    desc.desc_crc == desc_crc(&desc) && desc.pages <= KCODE_PAGES_MAX)
+	    desc.desc_crc == desc_crc(&desc) && desc.pages <= KCODE_PAGES_MAX &&
+	    dsm_code_seal(n, HEAP_PG_CODE, desc.pages + 1u, install_t))
 		return 1;
-	dsm_code_unseal(n);
+	dsm_code_unseal(n, HEAP_PG_CODE);
 	return 0;
 }
 

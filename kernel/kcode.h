@@ -98,6 +98,8 @@ void kcode_ready(void);
  * runs on if it is cut off from every node that could serve it. */
 void kcode_prefetch(void);
 const struct kcode_desc *kcode_desc(void);      /* NULL until read */
+struct dsm_code_seg;
+const struct dsm_code_seg *kcode_seg(void);     /* the kernel's sealed segment, or NULL */
 uint32_t kcode_pages_here(void);                /* of the descriptor and the image: held here */
 
 #endif

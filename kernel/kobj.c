@@ -10,6 +10,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kobj.h"
 #include "kernel/objheap.h"
+#include "kernel/prog.h"
 #include "kernel/txbody.h"
 #include "kernel/txrun.h"
 
@@ -25,9 +26,14 @@ static struct kobj_stats st;
 const struct kobj_stats *kobj_stats(void) { return &st; }
 const char *kobj_table_name(enum kobj_table t) { return table_names[t]; }
 
-int kobj_code_ok(uint32_t code)
+int kobj_kernel_code(uint32_t code)
 {
 	return code >= (uint32_t)__heappart_start && code < (uint32_t)__heaptext_end;
+}
+
+int kobj_code_ok(uint32_t code)
+{
+	return kobj_kernel_code(code) || prog_code(code);
 }
 
 void kobj_from_seed(const struct kobj_seed *s, struct kobj_entry *e)
@@ -71,23 +77,12 @@ static uint32_t word(struct mm *mm, uint32_t obj, uint32_t off)
 
 static void str_out(struct mm *mm, uint32_t obj, uint32_t off, char *s, uint32_t max)
 {
-	for (uint32_t i = 0; i < max; i += 4u) {
-		uint32_t w = word(mm, obj, off + i);
-		memcpy(s + i, &w, 4);
-	}
-	s[max - 1u] = '\0';
+	must(objheap_str_load(mm, obj, off, s, max));
 }
 
 static void str_in(struct mm *mm, uint32_t obj, uint32_t off, const char *s, uint32_t max)
 {
-	char buf[KOBJ_TEXT_MAX] = { 0 };
-
-	ksnprintf(buf, max, "%s", s);
-	for (uint32_t i = 0; i < max; i += 4u) {
-		uint32_t w;
-		memcpy(&w, buf + i, 4);
-		must(mm_word_store(mm, obj, off + i, w));
-	}
+	must(objheap_str_store(mm, obj, off, s, max));
 }
 
 struct types { uint32_t table, entry; };

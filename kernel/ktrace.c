@@ -30,6 +30,21 @@ static uint32_t sym_at(uint32_t va)
 	return lo;
 }
 
+void ksym_name(uint32_t va, char *buf, uint32_t cap)
+{
+	uint32_t i;
+
+	if (va < (uint32_t)__heappart_start || va >= (uint32_t)__heaprodata_end || !ksyms_count) {
+		ksnprintf(buf, cap, "?");
+		return;
+	}
+	i = sym_at(va);
+	if (ksyms[i].addr > va)
+		ksnprintf(buf, cap, "?");
+	else
+		ksnprintf(buf, cap, "%s+0x%x", ksyms_names + ksyms[i].name, va - ksyms[i].addr);
+}
+
 /* What the code page at va holds, in words. */
 static void page_holds(uint32_t page, char *buf, uint32_t cap)
 {

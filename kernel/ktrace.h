@@ -6,5 +6,7 @@
 
 /* Print a line for every code page fetched since the last call. */
 void ktrace_flush(void);
+/* The kernel symbol at or below va, as name+0xoff ("?" outside the kernel). */
+void ksym_name(uint32_t va, char *buf, uint32_t cap);
 
 #endif

@@ -87,6 +87,36 @@ struct mm *objheap_mm(void)
 	return mm_on ? &mm : 0;
 }
 
+int objheap_str_load(struct mm *mm, uint32_t obj, uint32_t off, char *s, uint32_t max)
+{
+	for (uint32_t i = 0; i < max; i += 4u) {
+		uint32_t w;
+		int r = mm_word_load(mm, obj, off + i, &w);
+		if (r != MM_OK)
+			return r;
+		memcpy(s + i, &w, 4);
+	}
+	s[max - 1u] = '\0';
+	return MM_OK;
+}
+
+int objheap_str_store(struct mm *mm, uint32_t obj, uint32_t off, const char *s, uint32_t max)
+{
+	char buf[128] = { 0 };
+
+	if (max > sizeof(buf) || max % 4u)
+		return MM_EINVAL;
+	ksnprintf(buf, max, "%s", s);
+	for (uint32_t i = 0; i < max; i += 4u) {
+		uint32_t w;
+		memcpy(&w, buf + i, 4);
+		int r = mm_word_store(mm, obj, off + i, w);
+		if (r != MM_OK)
+			return r;
+	}
+	return MM_OK;
+}
+
 const char *objheap_strerror(int r)
 {
 	static const char *const names[] = {

@@ -35,6 +35,10 @@ struct mm *objheap_mm(void);
 /* Inside a body: the types (looked up by name once, then cached). MM_OK or an error. */
 int objheap_types(struct objheap_types *t);
 const char *objheap_strerror(int r);     /* an mm_result, in words */
+/* A NUL-padded string of max bytes (a multiple of 4, at most 128) in obj's
+ * body at off, word by word through mm (inside a body): an mm_result. */
+int objheap_str_load(struct mm *mm, uint32_t obj, uint32_t off, char *s, uint32_t max);
+int objheap_str_store(struct mm *mm, uint32_t obj, uint32_t off, const char *s, uint32_t max);
 void objheap_gc_task(void *arg);         /* kernel/sched.c: a body, every OBJHEAP_GC_TICKS */
 void objheap_txn_ended(void);            /* kernel/txrun.c: after an attempt that did not commit */
 

@@ -10,8 +10,8 @@
 #include "dsm/param.h"
 
 #define PIT_HZ             100     /* timer tick; timing itself uses the TSC */
-#define CONSOLE_RX_RING    256     /* serial input bytes buffered (power of 2) */
-#define SHELL_LINE_MAX     128     /* longest command line */
+#define CONSOLE_RX_RING    2048    /* serial input bytes buffered (power of 2) */
+#define SHELL_LINE_MAX     640     /* longest command line (proginstall data: 512 hex digits) */
 #define SHELL_ARGS_MAX     8       /* words per command line */
 #define CMDLINE_COPY_MAX   512     /* bytes of the boot command line kept */
 #define PCI_DEVS_MAX       32      /* PCI functions remembered */

@@ -17,6 +17,7 @@
 #include "kernel/heaplayout.h"
 #include "kernel/kernel.h"
 #include "kernel/kobj.h"
+#include "kernel/prog.h"
 #include "kernel/objheap.h"
 #include "kernel/param.h"
 #include "kernel/sched.h"
@@ -127,6 +128,21 @@ int sched_can_run(void)
 	       !dsmenv_node()->ps.active;
 }
 
+/* One run of a task: the kernel's body, or a program's (faults caught). */
+static int task_run(struct sched_task *t)
+{
+	static char err[160];
+
+	if (kobj_kernel_code(t->e.code))
+		return txrun(t->body, 0);
+	if (!kobj_code_ok(t->e.code))
+		return DSM_EINVAL;
+	int r = prog_task(t->e.code, err, sizeof(err));
+	if (r < 0 && t->fails == 0)
+		kprintf("sched: task %s: %s\n", t->e.name, err);
+	return r;
+}
+
 /* Run every due task once (the heap's table read again first, every
  * KOBJ_REFRESH_TICKS); a task whose code is not the kernel's never runs. */
 void sched_poll(void)
@@ -140,7 +156,7 @@ void sched_poll(void)
 		if ((int32_t)(time_ticks - t->next) < 0)
 			continue;
 		t->next = time_ticks + t->period_ticks;
-		t->last_err = kobj_code_ok(t->e.code) ? txrun(t->body, 0) : DSM_EINVAL;
+		t->last_err = task_run(t);
 		t->runs++;
 		t->fails += t->last_err < 0;
 	}

@@ -7,6 +7,9 @@
  * redirect the interrupted code (kernel/txbody.c: a body whose transaction
  * the IRQ's frames aborted). trap.c names neither.
  *
+ * A third hook sees every exception nothing resolved before the panic
+ * (kernel/prog.c: a program's fault ends the program, not the node).
+ *
  * Every other CPU exception is fatal: it prints one `panic: ` line
  * (docs/CONTRACT.md) with vector, error code, EIP, CR2 and the registers,
  * then halts (test=1: QEMU exits with the failure code).
@@ -37,6 +40,7 @@ static struct idt_gate idt[IDT_N];
 static trap_irq_fn irq_fns[T_NIRQ];
 static trap_pf_fn pf_fn;
 static trap_exit_fn exit_fn;
+static trap_exc_fn exc_fn;
 uint32_t trap_irq_count[T_NIRQ];
 
 static const char *const exc_names[] = {
@@ -81,9 +85,19 @@ void trap_exit_register(trap_exit_fn fn)
 	exit_fn = fn;
 }
 
+void trap_exc_register(trap_exc_fn fn)
+{
+	exc_fn = fn;
+}
+
+const char *trap_name(uint32_t vector)
+{
+	return vector < NELEM(exc_names) ? exc_names[vector] : "reserved";
+}
+
 static void trap_exception(struct trapframe *tf)
 {
-	const char *name = tf->vector < NELEM(exc_names) ? exc_names[tf->vector] : "reserved";
+	const char *name = trap_name(tf->vector);
 	/* ring 0 trap: the interrupted ESP is just above the CPU's frame */
 	uint32_t esp = (uint32_t)&tf->eflags + 4;
 
@@ -100,6 +114,8 @@ void trap_dispatch(struct trapframe *tf)
 
 	if (tf->vector == T_PF && pf_fn && pf_fn(tf->err, cr2_read()))
 		return;                 /* resolved: retry the instruction */
+	if (tf->vector < T_IRQ0 && exc_fn)
+		(void)exc_fn(tf);       /* returns only if it leaves it to the panic */
 	if (tf->vector < T_IRQ0)
 		trap_exception(tf);     /* does not return */
 	irq = (int)(tf->vector - T_IRQ0);

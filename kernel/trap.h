@@ -29,12 +29,17 @@ typedef void (*trap_irq_fn)(void);
 typedef int (*trap_pf_fn)(uint32_t err, uint32_t cr2);
 /* After an IRQ's handler and EOI, interrupts off: may change tf->eip. */
 typedef void (*trap_exit_fn)(struct trapframe *tf);
+/* An exception nothing resolved, interrupts off: 0 (then the panic), or it
+ * does not return (it unwound to a recovery point of its own). */
+typedef int (*trap_exc_fn)(struct trapframe *tf);
 
 void gdt_init(void);
 void trap_init(void);
 void trap_irq_register(int irq, trap_irq_fn fn);
 void trap_pf_register(trap_pf_fn fn);
 void trap_exit_register(trap_exit_fn fn);
+void trap_exc_register(trap_exc_fn fn);
+const char *trap_name(uint32_t vector);  /* "page fault", "general protection", ... */
 void trap_dispatch(struct trapframe *tf);
 extern uint32_t trap_irq_count[T_NIRQ];
 

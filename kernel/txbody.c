@@ -16,8 +16,6 @@ static struct {
 	uint32_t irq_aborts;
 } run;
 
-int txbody_setjmp(uint32_t jb[6]) __attribute__((returns_twice));
-void txbody_longjmp(uint32_t jb[6]) __attribute__((noreturn));
 __asm__(".text\n"
 	".globl txbody_setjmp\n"
 	"txbody_setjmp:\n"

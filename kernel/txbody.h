@@ -32,5 +32,9 @@ int txbody_error(void);
 void txbody_unwind(int err) __attribute__((noreturn));
 void txbody_irq_exit(struct trapframe *tf);
 uint32_t txbody_irq_aborts(void);       /* bodies cut off by an interrupt's frames */
+/* The restart point's own setjmp/longjmp (callee-saved registers, esp, eip),
+ * for a recovery point outside bodies (kernel/prog.c: a program's fault). */
+int txbody_setjmp(uint32_t jb[6]) __attribute__((returns_twice));
+void txbody_longjmp(uint32_t jb[6]) __attribute__((noreturn));
 
 #endif

@@ -25,7 +25,7 @@ KLD      ?= ld
 KLIBGCC  := $(shell $(KCC) -m32 -print-libgcc-file-name)
 KDEPFLAGS = -MMD -MP
 
-KERNEL_CORE_SRCS += $(wildcard dsm/*.c txn/*.c)
+KERNEL_CORE_SRCS += $(wildcard dsm/*.c txn/*.c prog/*.c)
 KERNEL_C    = $(wildcard kernel/*.c drivers/*.c shell/*.c) $(sort $(KERNEL_CORE_SRCS))
 KERNEL_ASM  := $(wildcard boot/*.asm)
 KERNEL_OBJS = $(patsubst %.asm,$(KOBJDIR)/%.o,$(KERNEL_ASM)) \

@@ -39,6 +39,11 @@ int pscmd_forgetps(int argc, char **argv);
 int kernelcmd_kernel(int argc, char **argv);
 int kernelcmd_kobj(int argc, char **argv);
 
+/* progcmd.c: programs in the heap */
+int progcmd_proginstall(int argc, char **argv);
+int progcmd_run(int argc, char **argv);
+int progcmd_programs(int argc, char **argv);
+
 /* schedcmd.c: periodic tasks and the heartbeats */
 int schedcmd_tasks(int argc, char **argv);
 int schedcmd_nodes(int argc, char **argv);

@@ -109,8 +109,9 @@ int kernelcmd_kernel(int argc, char **argv)
 	kprintf("code_pages_prefetched %u\n", s->prefetched);
 	kprintf("code_pages_verified %u\n", s->verified);
 	kprintf("code_fetch_timeouts %u\n", dsmenv_node()->stats.code_timeouts);
-	kprintf("code_install_t %llu\n", dsmenv_node()->code_t);
-	kprintf("code_saved %u\n", dsm_code_saved(dsmenv_node()) ? 1u : 0u);
+	kprintf("code_install_t %llu\n", kcode_seg() ? kcode_seg()->install_t : 0ull);
+	kprintf("code_saved %u\n", dsm_code_saved(dsmenv_node(), HEAP_PG_CODE) ? 1u : 0u);
+	kprintf("code_segments %u\n", dsmenv_node()->ncode);
 	kprintf("code_seals_lost %u\n", dsmenv_node()->stats.code_lost);
 	kprintf("resets_refused_no_code %u\n", dsmenv_node()->mgr.n_lost_no_code);
 	fetch_times(s);

@@ -22,6 +22,7 @@
 #include "kernel/kcode.h"
 #include "kernel/kernel.h"
 #include "kernel/kobj.h"
+#include "kernel/prog.h"
 #include "kernel/ktrace.h"
 #include "kernel/memlayout.h"
 #include "kernel/net.h"
@@ -223,6 +224,10 @@ static const struct kobj_seed builtins[] = {
 	CMD("nodes", schedcmd_nodes, "nodes: every node's heartbeat as the heap holds it"),
 	CMD("txprint", workcmd_txprint,
 	    "txprint <n>: print inside n transactions (smart buffer test)"),
+	CMD("proginstall", progcmd_proginstall,
+	    "proginstall begin <name> <bytes> | data <hex> | end <crc32>: install a program"),
+	CMD("run", progcmd_run, "run <program> [args...]: run an installed program here"),
+	CMD("programs", progcmd_programs, "programs: the installed programs"),
 	CMD("objstat", objcmd_objstat,
 	    "objstat [verify]: objects and bytes by allocator, backchains"),
 	CMD("gc", objcmd_gc, "gc: one garbage collection on this node; prints what it freed"),
@@ -311,6 +316,17 @@ static int split_words(char *line, char **argv)
 	return argc;
 }
 
+/* A command a program registered: its program's code, faults caught. */
+static int program_command(const struct kobj_entry *e, int argc, char **argv)
+{
+	static char err[160];
+	int status = 0;
+
+	if (prog_call(e->code, argc, argv, &status, err, sizeof(err)) < 0)
+		return shell_error("%s: %s", e->name, err);
+	return status ? shell_error("%s exited %d", e->name, status) : 0;
+}
+
 static void shell_exec(char *line)
 {
 	char *argv[SHELL_ARGS_MAX];
@@ -328,8 +344,10 @@ static void shell_exec(char *line)
 			shell_table_refresh();  /* registered since the last read? */
 			e = table_find(argv[0]);
 		}
-		if (e && kobj_code_ok(e->code))
+		if (e && kobj_kernel_code(e->code))
 			r = ((int (*)(int, char **))(uintptr_t)e->code)(argc, argv);
+		else if (e && kobj_code_ok(e->code))
+			r = program_command(e, argc, argv);
 		else if (e)
 			shell_error("command '%s': its code 0x%08x is not the kernel's", e->name,
 				    e->code);

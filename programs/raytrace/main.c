@@ -51,6 +51,7 @@
 #include "rt.h"
 
 #define RT_JOB_NAME   "rt.job"
+#define RT_NEW_NAME   "rt.new"          /* a job being made, until its bands are there */
 #define RT_JOB_MAGIC  0x31544a52u       /* "RJT1" */
 #define RT_NODES_MAX  16                /* nodes 0 .. 15 count tiles; others are refused */
 #define RT_BANDS_MAX  (RT_H_MAX / RT_TILE)
@@ -146,6 +147,7 @@ struct create {
 	uint32_t id, w, h;
 	const struct rt_scene *scene;
 	uint32_t busy_done, busy_ntiles; /* out: an unfinished job's progress (ntiles 0: none) */
+	uint32_t job, blob, band;        /* out: the new job and its blob type; band: in */
 };
 
 /* A new object of type and size with its reference stored in job's cell ref. */
@@ -173,7 +175,57 @@ static void job_fill(struct rt_job *j, const struct create *c)
 	j->ntiles = j->tiles_x * j->tiles_y;
 }
 
-/* Refuse if a bound job is unfinished; else replace it with a new one. */
+/* Bind obj to name, replacing what name was bound to. */
+static int rebind(const char *name, uint32_t obj)
+{
+	uint32_t old;
+	int err = 0;
+
+	if (plx_dir_lookup(name, &old) == 0)
+		err = plx_dir_unbind(name);
+	return err ? err : plx_dir_bind(name, obj);
+}
+
+/* One band of the new job, a transaction of its own (a picture's bands
+ * together are more pages than one transaction may write). */
+static void band_body(void *arg)
+{
+	struct create *c = arg;
+	struct rt_job *j = body_of(c->job);
+
+	alloc_ref(c->blob, j->tiles_x * RT_TILE_BYTES, c->job, 1 + c->band);
+}
+
+/* The job, its bands made: bound as RT_JOB_NAME, for every node to work on. */
+static void publish_body(void *arg)
+{
+	struct create *c = arg;
+	int err = rebind(RT_JOB_NAME, c->job);
+
+	if (!err)
+		err = plx_dir_unbind(RT_NEW_NAME);
+	if (err)
+		plx_txn_fail(err);
+}
+
+static void create_body(void *arg);
+
+/* Make a job: its object and scene (bound as RT_NEW_NAME meanwhile, so it
+ * stays alive), each band, then bind it. 0, or an error. */
+static int job_make(struct create *c)
+{
+	int err = plx_txn_run(create_body, c);
+
+	for (c->band = 0; !err && !c->busy_ntiles && c->band < (c->h + RT_TILE - 1) / RT_TILE;
+	     c->band++)
+		err = plx_txn_run(band_body, c);
+	if (!err && !c->busy_ntiles)
+		err = plx_txn_run(publish_body, c);
+	return err;
+}
+
+/* Refuse if a bound job is unfinished; else make a new one's object and
+ * scene, bound as RT_NEW_NAME (job_make adds the bands). */
 static void create_body(void *arg)
 {
 	struct create *c = arg;
@@ -199,14 +251,10 @@ static void create_body(void *arg)
 	job_fill(j, c);
 	memcpy(body_of(alloc_ref(blob, sizeof(struct rt_scene), job, 0)), c->scene,
 	       sizeof(struct rt_scene));
-	for (uint32_t b = 0; b < j->tiles_y; b++)
-		alloc_ref(blob, j->tiles_x * RT_TILE_BYTES, job, 1 + b);
-	if (plx_dir_lookup(RT_JOB_NAME, &old) == 0)
-		err = plx_dir_unbind(RT_JOB_NAME);
-	if (!err)
-		err = plx_dir_bind(RT_JOB_NAME, job);
-	if (err)
+	if ((err = rebind(RT_NEW_NAME, job)) != 0)
 		plx_txn_fail(err);
+	c->job = job;
+	c->blob = blob;
 }
 
 /* ---- Attaching: a copy of the job's scene and sizes ---- */
@@ -483,8 +531,9 @@ static int cmd_render(uint32_t w, uint32_t h, uint32_t number)
 	uint32_t tiles;
 
 	rt_scene_build(number, &scene);
-	struct create c = { (plx_node_id() << 24 ^ (uint32_t)plx_time_us()) | 1, w, h, &scene, 0, 0 };
-	int err = plx_txn_run(create_body, &c);
+	struct create c = { (plx_node_id() << 24 ^ (uint32_t)plx_time_us()) | 1, w, h, &scene, 0, 0,
+			    0, 0, 0 };
+	int err = job_make(&c);
 	if (!err && c.busy_ntiles) {
 		printf("raytrace: a job is unfinished (%u of %u tiles done): "
 		       "`run raytrace --work` finishes it\n", c.busy_done, c.busy_ntiles);

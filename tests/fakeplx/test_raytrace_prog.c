@@ -140,8 +140,9 @@ TEST(raytrace_prog_render_and_dump_with_cuts)
 TEST(raytrace_prog_dead_starter)
 {
 	fake_reset(4, CUT_ONE_IN);
-	/* 1 create, 2 attach, 3 claim tile 0, 4 finish it, 5 claim tile 1: dies at 6. */
-	CHECK(run(0, 6, "64 48 3") == -1);
+	/* 1 create, 2-4 its 3 bands, 5 bind it, 6 attach, 7 claim tile 0, 8 finish
+	 * it, 9 claim tile 1: dies at 10. */
+	CHECK(run(0, 10, "64 48 3") == -1);
 	CHECK(run(2, 0, "64 48 3") == 1);
 	CHECK(strstr(out, "unfinished (1 of 12 tiles done)") != NULL);
 	CHECK(dump_matches(2, 3, 64, 48) == 0);   /* unfinished: refused */

@@ -64,6 +64,12 @@ static bool desc_whole(const uint8_t *d)
 	       desc_word(d, DESC_SELF) == sim_hash(d, 8u * DESC_SELF);
 }
 
+/* This node's seal of the area (proto.h 12.6: the one segment here), or NULL. */
+static const struct dsm_code_seg *code_seg(const struct sim_node *sn)
+{
+	return dsm_code_seg(sn->dsm, SIM_PG_CODE);
+}
+
 static bool code_installed(const struct sim *s)
 {
 	return s->code.v[0] != 0;
@@ -168,11 +174,11 @@ bool work_code_due(const struct sim *s, const struct sim_node *sn)
  * image older than it, before it was published): it installs again. */
 static void code_seal_lost(struct sim *s, struct sim_node *sn)
 {
-	if (!sn->code_sealed || sn->dsm->code_end > sn->dsm->code_first)
+	if (!sn->code_sealed || code_seg(sn))
 		return;
 	if (sn->id != 0 || s->code.published)
-		sim_fail(s, "code: node %u lost its seal of the code area (install at %llu, %s)",
-			 sn->id, (unsigned long long)sn->dsm->code_t,
+		sim_fail(s, "code: node %u lost its seal of the code area (seals lost %u, %s)",
+			 sn->id, sn->dsm->stats.code_lost,
 			 s->code.published ? "published" : "not published");
 	sn->code_sealed = false;
 	sn->code_had = 0;
@@ -185,14 +191,14 @@ static void code_seal_lost(struct sim *s, struct sim_node *sn)
  * for a checkpoint every SIM_ASK_TICKS. */
 static bool code_publish_due(struct sim *s, struct sim_node *sn)
 {
-	if (!dsm_code_saved(sn->dsm)) {
+	if (!dsm_code_saved(sn->dsm, SIM_PG_CODE)) {
 		if (s->now >= s->code.next_ask && sn->dsm->mode == DSM_ACTIVE) {
 			(void)dsm_ckpt_ask(sn->dsm);
 			s->code.next_ask = s->now + SIM_ASK_TICKS;
 		}
 		return false;
 	}
-	return sn->code_ready_t != sn->dsm->code_t || sim_below(s, 8) == 0;
+	return sn->code_ready_t != code_seg(sn)->install_t || sim_below(s, 8) == 0;
 }
 
 /* The op, if the code area wants one of this node now (op is zeroed); else
@@ -269,7 +275,7 @@ static void code_look_later(struct sim_node *sn)
  * the publication's (node 0's own, unpublished: its time now, after it). */
 static void code_look(struct sim_node *sn)
 {
-	if (sn->dsm->code_end == sn->dsm->code_first)
+	if (!code_seg(sn))
 		(void)dsm_code_seal(sn->dsm, SIM_PG_CODE, SIM_CODE_PAGES,
 				    sn->code_ready_t ? sn->code_ready_t : sn->dsm->gtime);
 	(void)sim_load(sn, SIM_PG_CODE, 0);
@@ -277,7 +283,7 @@ static void code_look(struct sim_node *sn)
 		code_keep_desc(sn, sn->mem[SIM_PG_CODE]);
 		return;
 	}
-	dsm_code_unseal(sn->dsm);
+	dsm_code_unseal(sn->dsm, SIM_PG_CODE);
 	sn->code_ready_t = 0;
 	sn->code_look_own = false;
 	code_look_later(sn);
@@ -291,8 +297,9 @@ static void code_read_ready(struct sim_node *sn)
 
 static void code_publish(struct sim_node *sn)
 {
-	if (sim_load(sn, SIM_PG_CODE_READY, 0) != sn->dsm->code_t)
-		sim_store(sn, SIM_PG_CODE_READY, 0, sn->dsm->code_t);
+	uint64_t t = code_seg(sn)->install_t;
+	if (sim_load(sn, SIM_PG_CODE_READY, 0) != t)
+		sim_store(sn, SIM_PG_CODE_READY, 0, t);
 }
 
 /* Run image page i: fault it in, then it must be what the descriptor says. */
@@ -359,7 +366,7 @@ void work_code_committed(struct sim *s, struct sim_node *sn)
 		return;
 	}
 	if (sn->op.kind == OP_CODE_PUBLISH) {
-		sn->code_ready_t = sn->dsm->code_t;
+		sn->code_ready_t = code_seg(sn)->install_t;
 		return;
 	}
 	if (sn->op.kind != OP_CODE_INSTALL || sn->op.a != SIM_CODE_STAGES - 1u ||

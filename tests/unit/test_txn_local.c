@@ -158,3 +158,32 @@ TEST(txn_local_code_area_sealed)
 	free(n);
 	free(e);
 }
+
+/* proto.h 12.6: segments of the code area, each with its install's time. */
+TEST(txn_local_code_segments)
+{
+	struct t_env *e = calloc(1, sizeof(*e));
+	struct dsm_node *n = t_boot(e);
+	REQUIRE(dsm_code_seal(n, 0, 1, 5));
+	CHECK(dsm_code_seal(n, 0, 2, 9));               /* extended; its time stays 5 */
+	CHECK(dsm_code_seg(n, 0)->end == 2 && dsm_code_seg(n, 0)->install_t == 5);
+	CHECK(!dsm_code_seal(n, 1, 2, 7));              /* overlaps [0, 2) */
+	REQUIRE(dsm_code_seal(n, 3, 1, 8));
+	CHECK(!dsm_code_seal(n, 0, 4, 5));              /* extending over [3, 4) */
+	CHECK(dsm_code_page(n, 1) && !dsm_code_page(n, 2) && dsm_code_page(n, 3));
+	CHECK(dsm_code_newest(n) == 8 && n->ncode == 2);
+	/* 12.4: saved once a checkpoint at or after the install is known, or the
+	 * manager's beacon said no checkpoint was begun by then */
+	n->image_good_t = 6;
+	CHECK(dsm_code_saved(n, 0) && !dsm_code_saved(n, 3) && !dsm_code_saved(n, 2));
+	n->no_ckpt_t = 8;
+	CHECK(dsm_code_saved(n, 3));
+	dsm_code_unseal(n, 0);
+	CHECK(!dsm_code_page(n, 0) && dsm_code_page(n, 3) && n->ncode == 1);
+	/* 12.5: a seal a reset already lost (the reset after it, to an older image) */
+	n->reset_t = 12, n->reset_image_t = 9;
+	CHECK(!dsm_code_seal(n, 2, 1, 10) && dsm_code_seal(n, 2, 1, 9));
+	CHECK(e->panics == 0);
+	free(n);
+	free(e);
+}
