@@ -5,7 +5,7 @@
 #                   the linked core needs nothing but memcpy/memset/memcmp.
 #   sim             one seed, replayed bit for bit: make sim SEED=n [NODES=n
 #                   WORKLOAD=mix|bank|counters|queue|hotspot FAULTS=0|1 ...]
-#   test-sim        >= 2,000 seeds with mixed faults on 2 cores, plus the
+#   test-sim        >= 3,000 seeds with mixed faults on 2 cores, plus the
 #                   broken-protocol test; last line "N passed, N failed"
 #   sim-mutants     the deliberately broken protocols (dsm/impl.h DSM_MUTANT),
 #                   each caught on 38 of its 40 seeds (tests/sim/mutants.sh)
@@ -32,7 +32,7 @@ SIM_MUTANT_BINS := $(foreach m,$(SIM_MUTANTS),$(BUILD)/host/sim-mutant-$(m))
 SIM_BROKEN_BIN := $(BUILD)/host/sim-mutant-1
 SIM_BROKEN_CODE_BIN := $(BUILD)/host/sim-mutant-8
 SIM_JOBS ?= 2
-SEEDS ?= 2000
+SEEDS ?= 3000
 SECONDS ?= 60
 
 $(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)

@@ -40,4 +40,5 @@ bench: all
 	tests/bench/heap
 	tests/bench/pageserver
 	tests/bench/objects
+	tests/bench/programs
 

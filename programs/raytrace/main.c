@@ -18,10 +18,11 @@
  * two nodes writing different tiles seldom touch the same page; the job's
  * page is where every claim meets.
  *
- * A tile's life: free -> taken (a short transaction: next++) -> rendered
- * outside any transaction into a buffer on this node's stack -> done (a
- * second transaction copies the pixels into its band and counts it for this
- * node). Program globals live in one heap object shared by every node, so
+ * A tile's life: free -> taken (a short transaction takes the next tiles,
+ * an eighth of what is left, at most RT_CLAIM_MAX: few commits on the job's
+ * page) -> rendered outside any transaction into a buffer on this node's
+ * stack, RT_BATCH at a time -> done (a transaction per batch copies its
+ * pixels into their bands and counts them for this node). Program globals live in one heap object shared by every node, so
  * this file has none: per-run state is on the stack.
  *
  * A node that died holding a tile: when nothing is left to take and the job
@@ -42,7 +43,8 @@
  *     raytrace: scene <n> <w>x<h>: <t> tiles of 16x16          the starter, at once
  *     raytrace: node <id>: <t> tiles, <a> aborts               per node that took part
  *     raytrace: scene <n> <w>x<h>: <t> tiles in <us> us, checksum fnv1a 0x<8 hex>
- *     raytrace: node <id> rendered <t> tiles                   --work
+ *     raytrace: node <id> rendered <t> tiles                   --work [--wait <s>]
+ *       (--wait: for an unfinished job to appear, at most s seconds)
  *     P <w> <h>, then R <y> <hex> per row, nothing else        --dump
  *     usage: raytrace ...                                      bad arguments: status 2
  *     raytrace: ...: no job / unfinished / cannot ...          status 1
@@ -59,6 +61,8 @@
 #define RT_REF_BYTES  12                /* plurix.h: a reference cell's size */
 #define RT_REFS       (1 + RT_BANDS_MAX)
 #define RT_RETAKE_US  3000000u          /* idle this long: take an unfinished tile again */
+#define RT_BATCH      4u                /* tiles one finish stores (on the stack until then) */
+#define RT_CLAIM_MAX  16u               /* tiles one claim takes at most (a retake: one) */
 #define RT_POLL_US    10000u            /* idle: look at the queue again after this */
 #define RT_ROUNDS_MAX 200000u           /* claims and polls of one run, at most (> 30 min) */
 #define RT_HEX_CHUNK  64                /* bytes of a --dump row printed per printf */
@@ -309,9 +313,19 @@ struct claim {
 	uint32_t id;
 	bool retake;                    /* in: may take a taken-not-done tile again */
 	int result;
-	uint32_t tile;
+	uint32_t tile, count;           /* tiles [tile, tile + count) */
 	uint32_t runs;
 };
+
+/* Guided self-scheduling: an eighth of what is left, 1 to RT_CLAIM_MAX
+ * tiles, so that claims (commits on the job's page) are few while much is
+ * left and the last tiles still spread over the nodes. */
+static uint32_t claim_size(uint32_t left)
+{
+	uint32_t n = left / 8u;
+
+	return n < 1u ? 1u : n > RT_CLAIM_MAX ? RT_CLAIM_MAX : n;
+}
 
 static void claim_body(void *arg)
 {
@@ -326,14 +340,17 @@ static void claim_body(void *arg)
 		c->result = CLAIM_FINISHED;
 	} else if (j->next < j->ntiles) {
 		c->result = CLAIM_TILE;
-		c->tile = j->next++;
-		j->tile_state[c->tile] = TILE_TAKEN;
+		c->tile = j->next;
+		c->count = claim_size(j->ntiles - j->next);
+		for (uint32_t k = 0; k < c->count; k++)
+			j->tile_state[j->next++] = TILE_TAKEN;
 	} else {
 		c->result = CLAIM_WAIT;
 		for (uint32_t t = 0; c->retake && t < j->ntiles; t++) {
 			if (j->tile_state[t] == TILE_TAKEN) {
 				c->result = CLAIM_TILE;
 				c->tile = t;
+				c->count = 1;
 				break;
 			}
 		}
@@ -342,11 +359,11 @@ static void claim_body(void *arg)
 
 struct finish {
 	const struct view *v;
-	uint32_t tile;
-	const uint8_t *rgb;
+	uint32_t tile, count;
+	const uint8_t *rgb;             /* count tiles of RT_TILE_BYTES */
 	uint32_t aborts_before;         /* the claim's aborts */
 	uint32_t runs;
-	bool counted;                   /* out: this node finished the tile first */
+	uint32_t counted;               /* out: the tiles this node finished first */
 };
 
 static void finish_body(void *arg)
@@ -356,32 +373,48 @@ static void finish_body(void *arg)
 
 	f->runs++;
 	struct rt_job *j = job_find(f->v->id, &job);
-	f->counted = false;
+	f->counted = 0;
 	if (!j)
 		return;
 	j->node_aborts[f->v->me] += f->aborts_before + f->runs - 1;
-	if (j->tile_state[f->tile] == TILE_DONE)
-		return;
-	tile_rect(f->v, f->tile, r);
-	memcpy(band_of(job, r[1] / RT_TILE) + r[0] / RT_TILE * RT_TILE_BYTES, f->rgb, r[2] * r[3] * 3);
-	j->tile_state[f->tile] = TILE_DONE;
-	j->done++;
-	j->node_tiles[f->v->me]++;
-	f->counted = true;
+	for (uint32_t k = 0; k < f->count; k++) {
+		uint32_t t = f->tile + k;
+		if (j->tile_state[t] == TILE_DONE)
+			continue;
+		tile_rect(f->v, t, r);
+		memcpy(band_of(job, r[1] / RT_TILE) + r[0] / RT_TILE * RT_TILE_BYTES,
+		       f->rgb + k * RT_TILE_BYTES, r[2] * r[3] * 3);
+		j->tile_state[t] = TILE_DONE;
+		j->done++;
+		j->node_tiles[f->v->me]++;
+		f->counted++;
+	}
 }
 
 /* Render tile outside any transaction, then store it: 1 if this node counted it, 0 if
  * another node had, < 0 an error. */
+/* Render the claim's tiles RT_BATCH at a time, each batch stored by one
+ * transaction: the tiles this node finished first, or an error. */
 static int tile_do(const struct view *v, const struct claim *c)
 {
-	uint8_t rgb[RT_TILE_BYTES];
-	uint32_t r[4];
-	struct finish f = { v, c->tile, rgb, c->runs - 1, 0, false };
+	uint8_t rgb[RT_BATCH * RT_TILE_BYTES];
+	uint32_t r[4], counted = 0, aborts = c->runs - 1;
 
-	tile_rect(v, c->tile, r);
-	rt_render_tile(&v->scene, v->w, v->h, r[0], r[1], r[2], r[3], rgb);
-	int err = plx_txn_run(finish_body, &f);
-	return err ? err : f.counted;
+	for (uint32_t first = 0; first < c->count; first += RT_BATCH) {
+		uint32_t n = c->count - first < RT_BATCH ? c->count - first : RT_BATCH;
+		struct finish f = { v, c->tile + first, n, rgb, aborts, 0, 0 };
+		for (uint32_t k = 0; k < n; k++) {
+			tile_rect(v, f.tile + k, r);
+			rt_render_tile(&v->scene, v->w, v->h, r[0], r[1], r[2], r[3],
+				       rgb + k * RT_TILE_BYTES);
+		}
+		int err = plx_txn_run(finish_body, &f);
+		if (err)
+			return err;
+		counted += f.counted;
+		aborts = 0;
+	}
+	return (int)counted;
 }
 
 /* Take and render tiles until the job is finished: 0, or < 0 (an error; 1: the job was
@@ -393,7 +426,7 @@ static int work(const struct view *v, uint32_t *tiles)
 	*tiles = 0;
 	for (uint32_t round = 0; round < RT_ROUNDS_MAX; round++) {
 		uint64_t now = plx_time_us();
-		struct claim c = { v->id, idle_since && now - idle_since >= RT_RETAKE_US, 0, 0, 0 };
+		struct claim c = { v->id, idle_since && now - idle_since >= RT_RETAKE_US, 0, 0, 0, 0 };
 		int err = plx_txn_run(claim_body, &c);
 		if (err)
 			return err;
@@ -570,11 +603,33 @@ static int attach_cmd(struct view *v, const char *what)
 	return err ? 1 : 0;
 }
 
-static int cmd_work(void)
+/* --wait: attach to the bound job once it is unfinished, looking every
+ * 50 ms for at most wait_s seconds: 0, or the status to return. */
+static int attach_wait(struct view *v, uint32_t wait_s)
+{
+	uint64_t until = plx_time_us() + (uint64_t)wait_s * 1000000u;
+
+	for (;;) {
+		int err = attach(v, 0);
+		if (err < 0) {
+			printf("raytrace: --work: cannot read the job: %s\n", plx_strerror(err));
+			return 1;
+		}
+		if (err == 0 && v->done < v->ntiles)
+			return 0;
+		if (plx_time_us() >= until) {
+			printf("raytrace: --work: no unfinished job within %u s\n", wait_s);
+			return 1;
+		}
+		spin_us(5 * RT_POLL_US);
+	}
+}
+
+static int cmd_work(uint32_t wait_s)
 {
 	struct view v;
 	uint32_t tiles;
-	int err = attach_cmd(&v, "--work");
+	int err = wait_s ? attach_wait(&v, wait_s) : attach_cmd(&v, "--work");
 
 	if (err)
 		return err;
@@ -643,14 +698,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc == 2 && strcmp(argv[1], "--work") == 0)
-		return cmd_work();
+		return cmd_work(0);
+	if (argc == 4 && strcmp(argv[1], "--work") == 0 && strcmp(argv[2], "--wait") == 0 &&
+	    parse_u32(argv[3], 1, 3600, &w) == 0)
+		return cmd_work(w);
 	if (argc == 2 && strcmp(argv[1], "--dump") == 0)
 		return cmd_dump();
 	if ((argc == 3 || argc == 4) && parse_u32(argv[1], 1, RT_W_MAX, &w) == 0 &&
 	    parse_u32(argv[2], 1, RT_H_MAX, &h) == 0 &&
 	    (argc == 3 || parse_u32(argv[3], 0, RT_SCENES - 1, &number) == 0))
 		return cmd_render(w, h, number);
-	printf("usage: raytrace <w> <h> [scene] | --work | --dump  (1 <= w, h <= %u; scene 0 .. %u)\n",
-	       RT_W_MAX, RT_SCENES - 1);
+	printf("usage: raytrace <w> <h> [scene] | --work [--wait <s>] | --dump  (1 <= w, h <= %u; "
+	       "scene 0 .. %u)\n", RT_W_MAX, RT_SCENES - 1);
 	return 2;
 }

@@ -140,8 +140,8 @@ TEST(raytrace_prog_render_and_dump_with_cuts)
 TEST(raytrace_prog_dead_starter)
 {
 	fake_reset(4, CUT_ONE_IN);
-	/* 1 create, 2-4 its 3 bands, 5 bind it, 6 attach, 7 claim tile 0, 8 finish
-	 * it, 9 claim tile 1: dies at 10. */
+	/* 1 create, 2-4 its 3 bands, 5 bind it, 6 attach, 7 claim tile 0 (12
+	 * tiles left: a claim of one), 8 finish it, 9 claim tile 1: dies at 10. */
 	CHECK(run(0, 10, "64 48 3") == -1);
 	CHECK(run(2, 0, "64 48 3") == 1);
 	CHECK(strstr(out, "unfinished (1 of 12 tiles done)") != NULL);
