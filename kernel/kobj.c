@@ -220,6 +220,8 @@ static void read_body(void *a)
 		entry_out(mm, x, &op.v[op.got++]);
 }
 
+static int snapshot;             /* kobj_read_snapshot: read at our own time */
+
 /* Run body in a transaction: 0, or an error for kobj_strerror. */
 static int run(void (*body)(void *))
 {
@@ -228,7 +230,7 @@ static int run(void (*body)(void *))
 	if (!objheap_mm())
 		return KOBJ_EMM + MM_ENOENT;
 	op.mm_err = MM_OK;
-	r = txrun(body, 0);
+	r = snapshot ? txrun_snapshot(body, 0) : txrun(body, 0);
 	return r < 0 && op.mm_err != MM_OK ? KOBJ_EMM + op.mm_err : r;
 }
 
@@ -270,6 +272,16 @@ static void count_foreign(const struct kobj_entry *v, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		st.rejected += !kobj_code_ok(v[i].code);
+}
+
+int kobj_read_snapshot(enum kobj_table t, struct kobj_entry *v, uint32_t max, uint32_t *n)
+{
+	int r;
+
+	snapshot = 1;
+	r = kobj_read(t, v, max, n);
+	snapshot = 0;
+	return r;
 }
 
 int kobj_read(enum kobj_table t, struct kobj_entry *v, uint32_t max, uint32_t *n)

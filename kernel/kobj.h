@@ -80,6 +80,9 @@ int kobj_register(enum kobj_table t, const struct kobj_entry *e);
 /* Copy the table out, in list order, at most max entries: 0 and *n, or a
  * negative error (KOBJ_EMM + MM_ENOENT: no such table yet). */
 int kobj_read(enum kobj_table t, struct kobj_entry *v, uint32_t max, uint32_t *n);
+/* The same at this node's own time (txrun_snapshot: no TimeReq; it may miss
+ * a registration a moment old): the periodic refresh's. */
+int kobj_read_snapshot(enum kobj_table t, struct kobj_entry *v, uint32_t max, uint32_t *n);
 /* 1 if code is an address in the heap-resident kernel's text, or in the code
  * area's programs (kernel/prog.h: called through prog_call / prog_task). */
 int kobj_code_ok(uint32_t code);

@@ -69,14 +69,20 @@ static void task_keep(struct sched_task *t, const struct sched_task *old, uint32
 	t->last_err = 0;
 }
 
-/* Read the heap's task table; keep each task's counters across the read. */
-void sched_tasks_refresh(void)
+/* Read the heap's task table (strict, or a snapshot for the periodic
+ * refresh); keep each task's counters across the read. */
+static void tasks_read(int snap)
 {
 	static struct sched_task old[SCHED_TASKS_MAX];
 	uint32_t n, nold = ntasks;
+	int r;
 
 	refreshed_at = time_ticks;
-	if (!sched_can_run() || kobj_read(KOBJ_TASKS, fresh, NELEM(fresh), &n) != 0 || n == 0)
+	if (!sched_can_run())
+		return;
+	r = snap ? kobj_read_snapshot(KOBJ_TASKS, fresh, NELEM(fresh), &n)
+		 : kobj_read(KOBJ_TASKS, fresh, NELEM(fresh), &n);
+	if (r != 0 || n == 0)
 		return;
 	memcpy(old, tasks, sizeof(old));
 	for (uint32_t i = 0; i < n; i++) {
@@ -85,6 +91,11 @@ void sched_tasks_refresh(void)
 	}
 	ntasks = n;
 	from_heap = 1;
+}
+
+void sched_tasks_refresh(void)
+{
+	tasks_read(0);
 }
 
 /* Boot: the builtins, put in the heap's table by the master, then its copy. */
@@ -150,7 +161,7 @@ void sched_poll(void)
 	if (!sched_can_run())
 		return;
 	if (time_ticks - refreshed_at >= KOBJ_REFRESH_TICKS)
-		sched_tasks_refresh();
+		tasks_read(1);
 	for (uint32_t i = 0; i < ntasks; i++) {
 		struct sched_task *t = &tasks[i];
 		if ((int32_t)(time_ticks - t->next) < 0)

@@ -253,18 +253,29 @@ static void table_builtins(void)
 		kobj_from_seed(&builtins[i], &table[i]);
 }
 
-/* Read the heap's table into the copy; it stays as it was if that fails. */
-void shell_table_refresh(void)
+/* Read the heap's table into the copy (strict, or a snapshot for the
+ * periodic refresh); it stays as it was if that fails. */
+static void table_read(int snap)
 {
 	uint32_t n;
+	int r;
 
 	tab.refreshed_at = time_ticks;
-	if (!sched_can_run() || kobj_read(KOBJ_CMDS, fresh, NELEM(fresh), &n) != 0 || n == 0)
+	if (!sched_can_run())
+		return;
+	r = snap ? kobj_read_snapshot(KOBJ_CMDS, fresh, NELEM(fresh), &n)
+		 : kobj_read(KOBJ_CMDS, fresh, NELEM(fresh), &n);
+	if (r != 0 || n == 0)
 		return;
 	memcpy(table, fresh, n * sizeof(table[0]));
 	tab.n = n;
 	tab.from_heap = 1;
 	tab.reads++;
+}
+
+void shell_table_refresh(void)
+{
+	table_read(0);
 }
 
 const struct shell_table_info *shell_table_info(void)
@@ -393,7 +404,7 @@ void shell_run(void)
 			kcode_prefetch();       /* the rest of the kernel, a page at a time */
 			ktrace_flush();         /* ktrace=1: the code pages fetched */
 			if (time_ticks - tab.refreshed_at >= KOBJ_REFRESH_TICKS)
-				shell_table_refresh();   /* the heap's command table */
+				table_read(1);   /* the heap's command table */
 			sched_poll();           /* periodic transactions, between commands */
 			(void)wait_until(console_ready, 0, 1);  /* a key, or the next tick */
 			continue;

@@ -13,6 +13,8 @@
  *              replacement must not disturb)
  *   register   registers the shell command `probecmd` for every node: it
  *              prints its node, its arguments and this build's version
+ *   task       registers the periodic task `probetask` for every node: every
+ *              200 ms it adds 1 to the shared counter, as one transaction
  * Touches the heap only through include/plurix.h.
  */
 #include <plurix.h>
@@ -52,6 +54,15 @@ static void count_body(void *a)
 	if ((r = plx_word_load(obj, 0, &v)) != 0 || (r = plx_word_store(obj, 0, v + 1u)) != 0)
 		plx_txn_fail(r);
 	c->value = v + 1u;
+}
+
+/* probetask: a task's body is its transaction (the scheduler runs it). */
+static void task_body(void *a)
+{
+	struct count_arg c = { 0, 0 };
+
+	(void)a;
+	count_body(&c);
 }
 
 static void null_write_body(void *a)
@@ -99,6 +110,11 @@ static int probe(const char *what, const char *arg)
 			printf("probe: register: %s\n", plx_strerror(r));
 		return r ? 1 : 0;
 	}
+	if (!strcmp(what, "task")) {
+		if ((r = plx_task_register("probetask", task_body, 200)))
+			printf("probe: task: %s\n", plx_strerror(r));
+		return r ? 1 : 0;
+	}
 	if (!strcmp(what, "null"))
 		return (int)*(volatile uint32_t *)0;
 	if (!strcmp(what, "heap"))
@@ -115,7 +131,7 @@ static int probe(const char *what, const char *arg)
 		printf("probe: loop %u transactions, versions seen 0x%x\n", n, seen);
 		return 0;
 	}
-	printf("probe: unknown probe '%s' (exit N | count | version | register | null | heap | "
+	printf("probe: unknown probe '%s' (exit N | count | version | register | task | null | heap | "
 	       "txnnull | loop N)\n", what);
 	return 2;
 }
