@@ -9,6 +9,9 @@
  *   page 1        the code area's publication (struct kcode_ready, kernel/kcode.c):
  *                 the install's time, written by the master once no
  *                 takeover can lose the install (dsm/proto.h 12.4)
+ *   page 2        hist: 64 words (uint64 each) the shell's `hist` reads, writes
+ *                 and increments (shell/histcmd.c, tests/qemu/history)
+ *   pages 3..15   free
  *   pages 16..24  bank: page 16 its header, 17..24 the accounts (int64 each)
  *   page 32       counter: the shared counter
  *   pages 33..48  counter: one private counter page per node (33 + node)
@@ -52,6 +55,7 @@ struct heap_header {
 _Static_assert(sizeof(struct heap_header) == 32, "heap header layout");
 
 #define HEAP_PG_CODE_READY    1u
+#define HEAP_PG_HIST          2u
 #define HEAP_PG_BANK          16u
 #define HEAP_BANK_ACCT_PAGES  8u
 #define HEAP_BANK_ACCOUNTS_MAX (HEAP_BANK_ACCT_PAGES * PGSIZE / 8u)

@@ -22,6 +22,9 @@ int heapcmd_poke(int argc, char **argv);
 int heapcmd_heap(int argc, char **argv);
 int heapcmd_txstat(int argc, char **argv);
 
+/* histcmd.c: single heap words for the history test */
+int histcmd_hist(int argc, char **argv);
+
 /* workcmd.c: workloads on the heap */
 int workcmd_bank(int argc, char **argv);
 int workcmd_counter(int argc, char **argv);

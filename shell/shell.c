@@ -201,6 +201,7 @@ static const struct kobj_seed builtins[] = {
 	CMD("bench", netcmd_bench, "bench tx <node> <count> <bytes>: send frames flat out"),
 	CMD("peek", heapcmd_peek, "peek <addr> [len]: read heap bytes in one transaction"),
 	CMD("poke", heapcmd_poke, "poke <addr> <value>: write a heap word in one transaction"),
+	CMD("hist", histcmd_hist, "hist get|put|inc <key> [value]: one heap word, one transaction"),
 	CMD("heap", heapcmd_heap, "heap: pages present/owned/replicated, faults, fetch latency"),
 	CMD("disk", diskcmd_disk, "disk: the ATA drive's identity and the driver's counters"),
 	CMD("disktest", diskcmd_disktest,
