@@ -217,6 +217,7 @@ int txrun(void (*body)(void *arg), void *arg)
 	if (wait_decided() < 0)
 		return TXN_ESTATE;              /* an earlier commit is still undecided */
 	st.txns++;
+	uint64_t t0 = time_us();
 	for (uint32_t i = 0; i < TXRUN_RETRIES_MAX; i++) {
 		uint32_t resets = n->resets;
 		r = txn_attempt(body, arg);
@@ -233,6 +234,8 @@ int txrun(void (*body)(void *arg), void *arg)
 		r = DSMENV_ERETRIES;
 	if (r > 0) {
 		st.ok++;
+		if (time_us() - t0 > st.max_wait_us)
+			st.max_wait_us = time_us() - t0;
 		return 0;
 	}
 	st.failed++;

@@ -31,6 +31,8 @@ struct txrun_stats {
 	uint32_t ok, failed;    /* of those: committed, ended with an error */
 	uint32_t attempts;      /* bodies started, restarts included */
 	uint32_t retries, max_retries;
+	uint64_t max_wait_us;   /* the longest unit of work that committed: txrun's call to
+				 * its commit, retries and token waits included */
 	uint32_t last_retries;  /* restarts of the last unit of work */
 	uint32_t irq_aborts;    /* attempts cut off by an interrupt's commit */
 	uint32_t undo_runs;     /* undo hooks run */

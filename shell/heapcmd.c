@@ -200,6 +200,7 @@ int heapcmd_txstat(int argc, char **argv)
 		return shell_error("txstat: %s", dsmenv_strerror(DSMENV_EOFF));
 	kprintf("txns %u\nok %u\nfailed %u\nattempts %u\nretries %u\nmax_retries %u\n",
 		r->txns, r->ok, r->failed, r->attempts, r->retries, r->max_retries);
+	kprintf("max_wait_us %llu\n", r->max_wait_us);
 	kprintf("commits %u\naborts %u\n", x->n_commits, x->n_aborts);
 	for (int c = 0; c < TXN_NCAUSES; c++)
 		kprintf("aborts_%s %u\n", cause[c], x->n_cause[c]);
