@@ -43,8 +43,9 @@ static void mgr_send_grant(struct dsm_node *n)
 }
 
 /* The contention manager: the PageServer's checkpoint first (8.2), then
- * starving requests, then first come first served; within each class,
- * arrival order (proto.h, 5). */
+ * every other request in arrival order, starving or not (proto.h, 5): a
+ * class ahead of the rest would let a stream of starving requests keep an
+ * optimistic commit waiting for ever. */
 static int mgr_pick(const struct dsm_mgr *g)
 {
 	int best = -1;
@@ -52,13 +53,8 @@ static int mgr_pick(const struct dsm_mgr *g)
 		const struct dsm_waiter *w = &g->wait[i];
 		if (!w->waiting)
 			continue;
-		if (best < 0) {
-			best = (int)i;
-			continue;
-		}
-		const struct dsm_waiter *b = &g->wait[best];
-		int wc = w->ckpt * 2 + w->starving, bc = b->ckpt * 2 + b->starving;
-		if (wc > bc || (wc == bc && w->order < b->order))
+		const struct dsm_waiter *b = best < 0 ? NULL : &g->wait[best];
+		if (!b || w->ckpt > b->ckpt || (w->ckpt == b->ckpt && w->order < b->order))
 			best = (int)i;
 	}
 	return best;

@@ -82,7 +82,7 @@
  * 3. Commit (txn/txn.c client, dsm/mgr.c manager)
  *   3.1 C -> M    TokenReq(txn, starving)          retried; queued at M
  *   3.2 M -> C    TokenGrant(txn, grant, t = M.time)  one holder at a time:
- *                 starving requests first, then first come first served.
+ *                 a checkpoint first (8.2), then first come first served.
  *                 Re-sent when C repeats 3.1. Lease: M revokes a holder that
  *                 is silent for DSM_LEASE_TICKS (crashed or cut off).
  *   3.3 C waits until C.gtime == t (catching up may abort it: 3.8), then
@@ -165,7 +165,10 @@
  *   A transaction that aborted DSM_STARVE_AFTER times asks for the token
  *   *before* it runs (TOKEN_FIRST, TokenReq with starving=1), catches up to
  *   the grant's time, then runs and commits while holding it, renewing the
- *   lease with TokenKeep. M grants starving requests first, in arrival order.
+ *   lease with TokenKeep. M grants every request in arrival order, starving
+ *   or not (a checkpoint's first, 8.2): ranking starving requests first let
+ *   a stream of them keep an optimistic commit waiting for ever (seed 8522:
+ *   three nodes' CommitReqs waited 700 ticks behind 28 starving grants).
  *   A starving holder that waits on a fetch for DSM_HOLD_FETCH_TICKS (the
  *   owner may be gone) gives the token back (TokenReturn) and asks again at
  *   once, so one lost page cannot stop every commit.
@@ -173,8 +176,10 @@
  *   decided while the starving node holds the grant, so its run cannot abort
  *   by conflict. M's queue holds at most one request per node, each holder
  *   keeps the token a bounded time (its body is bounded, every fetch times
- *   out, the lease bounds a silent holder), so a starving request is granted
- *   within (nodes-1) holds. Retries are <= DSM_STARVE_AFTER + 1 without faults.
+ *   out, the lease bounds a silent holder), so every request, starving or
+ *   not, is granted within (nodes-1) holds and the checkpoints begun
+ *   meanwhile. Retries are <= DSM_STARVE_AFTER + 1 without faults, so a unit
+ *   of work waits at most DSM_STARVE_AFTER + 1 such queues.
  *
  * 6. Failure
  *   Fail-stop: a crashed node's owned pages are gone (fetches time out, the

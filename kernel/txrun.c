@@ -202,6 +202,20 @@ int txrun_snapshot(void (*body)(void *arg), void *arg)
 	return r;
 }
 
+/* A fetch timed out (proto.h 1, 6): say what the node saw, so a user can
+ * tell a dead owner (requests sent, nothing came) from a node that could not
+ * ask (it was recovering) or answers that kept coming too new (stale). */
+static void report_unavailable(const struct dsm_node *n, uint32_t reqs0, uint32_t stale0)
+{
+	const struct dsm_fetch *f = &n->fetch;
+	kprintf("dsm: heap page %u: no owner answered in %u ms: %u requests sent, parts "
+		"0x%x of version %llu, %u stale replies; gtime %llu, recovering %d, "
+		"recoveries %u\n", f->page, DSM_FETCH_TIMEOUT_TICKS * 1000u / PIT_HZ,
+		n->stats.page_reqs - reqs0, f->parts.mask, (unsigned long long)f->parts.v,
+		n->stats.stale_replies - stale0, (unsigned long long)n->gtime, n->recovering,
+		n->stats.recoveries);
+}
+
 int txrun(void (*body)(void *arg), void *arg)
 {
 	struct dsm_node *n = dsmenv_node();
@@ -219,10 +233,13 @@ int txrun(void (*body)(void *arg), void *arg)
 	st.txns++;
 	uint64_t t0 = time_us();
 	for (uint32_t i = 0; i < TXRUN_RETRIES_MAX; i++) {
-		uint32_t resets = n->resets;
+		uint32_t resets = n->resets, reqs0 = n->stats.page_reqs;
+		uint32_t stale0 = n->stats.stale_replies;
 		r = txn_attempt(body, arg);
 		if (r == DSM_EUNAVAIL && reset_followed(resets))
 			r = 0;                  /* the heap went back: run it again */
+		else if (r == DSM_EUNAVAIL)
+			report_unavailable(n, reqs0, stale0);
 		st.last_retries = i;
 		if (i > st.max_retries)
 			st.max_retries = i;
