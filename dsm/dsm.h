@@ -103,7 +103,6 @@ struct dsm_commit_slot {
 
 struct dsm_waiter {
 	bool waiting;
-	bool starving;        /* it asked TOKEN_FIRST (5); shown, never ranked (5) */
 	bool ckpt;            /* the PageServer's checkpoint: before everybody */
 	uint32_t txn;
 	uint32_t order;       /* arrival order at the manager */

@@ -136,11 +136,9 @@ static void mgr_on_token_req(struct dsm_node *n, const struct dsm_msg *m)
 	}
 	struct dsm_waiter *w = &g->wait[m->src];
 	if (w->waiting && w->txn == m->id) {
-		w->starving = w->starving || (m->flags & 1u);
 		w->ckpt = w->ckpt || (m->flags & 2u);
 	} else {
 		w->waiting = true;
-		w->starving = m->flags & 1u;
 		w->ckpt = (m->flags & 2u) != 0;
 		w->txn = m->id;
 		w->order = g->order_next++;

@@ -80,7 +80,8 @@
  *       the reset at t' (10), if any (a PageServer: 7.6).
  *
  * 3. Commit (txn/txn.c client, dsm/mgr.c manager)
- *   3.1 C -> M    TokenReq(txn, starving)          retried; queued at M
+ *   3.1 C -> M    TokenReq(txn, starving)          retried; queued at M in
+ *                 arrival order (starving shows in traces; M never ranks by it, 5)
  *   3.2 M -> C    TokenGrant(txn, grant, t = M.time)  one holder at a time:
  *                 a checkpoint first (8.2), then first come first served.
  *                 Re-sent when C repeats 3.1. Lease: M revokes a holder that

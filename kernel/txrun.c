@@ -208,10 +208,11 @@ int txrun_snapshot(void (*body)(void *arg), void *arg)
 static void report_unavailable(const struct dsm_node *n, uint32_t reqs0, uint32_t stale0)
 {
 	const struct dsm_fetch *f = &n->fetch;
-	kprintf("dsm: heap page %u: no owner answered in %u ms: %u requests sent, parts "
-		"0x%x of version %llu, %u stale replies; gtime %llu, recovering %d, "
-		"recoveries %u\n", f->page, DSM_FETCH_TIMEOUT_TICKS * 1000u / PIT_HZ,
-		n->stats.page_reqs - reqs0, f->parts.mask, (unsigned long long)f->parts.v,
+	kprintf("dsm: heap page %u: no owner answered in %u ms; parts 0x%x of version %llu "
+		"arrived; this attempt sent %u page requests and got %u stale replies; gtime "
+		"%llu, recovering %d, recoveries %u\n", f->page,
+		DSM_FETCH_TIMEOUT_TICKS * 1000u / PIT_HZ, f->parts.mask,
+		(unsigned long long)f->parts.v, n->stats.page_reqs - reqs0,
 		n->stats.stale_replies - stale0, (unsigned long long)n->gtime, n->recovering,
 		n->stats.recoveries);
 }

@@ -14,6 +14,7 @@
 #     (a crash inside a checkpoint's write) happened.
 #  7. The PageServer served code pages (proto.h 12), as it must once the
 #     master is dead.
+#  8. Seeds that once failed are replayed (regression seeds, below).
 # Last line: "N passed, N failed" (each seed and each check counts one).
 set -u
 sim=$1 broken=$2 seeds=$3 jobs=$4 broken_code=$5
@@ -115,6 +116,20 @@ else
 	echo "FAIL hot spot starvation bound:"; echo "$out"
 	failed=$((failed + 1))
 fi
+
+# 5. Seeds that failed once, each fixed where its cause was, replayed: the
+#    contention manager ranked starving requests ahead of waiting commits,
+#    which then waited past the liveness bound (dsm/mgr.c mgr_pick, proto.h 5).
+for seed in 8522 6211; do
+	if out=$("$sim" --seed "$seed") && echo "$out" | grep -q '^1 passed'; then
+		echo "PASS regression seed $seed: $(echo "$out" | sed -n 2p)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL regression seed $seed (replay: make sim SEED=$seed):"
+		echo "$out" | grep '^FAIL'
+		failed=$((failed + 1))
+	fi
+done
 
 a=$("$sim" --seed 7 | grep '^digest')
 b=$("$sim" --seed 7 | grep '^digest')

@@ -772,12 +772,12 @@ static void sim_dump(struct sim *s)
 		const struct dsm_node *d = sn->dsm;
 		const struct dsm_waiter *w = &g->wait[i];
 		printf("node %2d up %d mode %u gtime %llu seen %llu rec %d txn %u seq %u granted %d "
-		       "grant %u/%llu starving %d aborts %u fetch %d/%u start %llu stale %u rej %u wait %d/%d/%u busy %d\n",
+		       "grant %u/%llu starving %d aborts %u fetch %d/%u start %llu stale %u rej %u wait %d/%u/%u busy %d\n",
 		       i, sn->up, d->mode, (unsigned long long)d->gtime,
 		       (unsigned long long)d->seen, d->recovering, d->txn.status, d->txn.seq,
 		       d->txn.granted, d->txn.grant, (unsigned long long)d->txn.grant_t,
 		       d->txn.starving, d->txn.aborts, d->fetch.active, d->fetch.page, (unsigned long long)d->fetch.start, d->stats.stale_replies, d->stats.pages_rejected,
-		       w->waiting, w->starving, w->txn, sn->busy);
+		       w->waiting, w->order, w->txn, sn->busy);
 	}
 }
 
