@@ -137,6 +137,11 @@ struct dsm_mgr {
 	uint32_t n_lost_no_code;            /* ... the image is older than our seal (10.2) */
 	uint32_t lost_page;                 /* ... the last one */
 	uint16_t lost_owner;
+	uint64_t ckpt_open_t;               /* 8.6: a checkpoint granted at this time
+					     * may still reach the disk (0: none) */
+	uint32_t n_lost_deferred;           /* Losts that waited for it (10.2) */
+	bool lost_deferred;                 /* ... one waits now: */
+	struct dsm_msg lost_wait;           /* ... the last one */
 	uint64_t next_reset;
 	uint8_t reset_flags;                /* ... its flags (DSM_RESET_TAKEOVER) */
 	bool fenced;                        /* 11.1: no grants, the PageServer is silent */
@@ -361,6 +366,10 @@ void dsm_ps_loaded(struct dsm_node *n, uint64_t t, uint32_t npages);
 /* The manager: stop waiting for a PageServer that is gone for good (proto.h
  * 11.1); false if this node is not the manager or waits for none. */
 bool dsm_mgr_forget_ps(struct dsm_node *n);
+/* The manager: a checkpoint ended (CkptDone), or the PageServer's Beacon
+ * said which ended last (proto.h 8.6): a reset may be decided again. */
+void dsm_mgr_on_ckpt_done(struct dsm_node *n, const struct dsm_msg *m);
+void dsm_mgr_on_ps_beacon(struct dsm_node *n, const struct dsm_msg *m);
 /* Any node: does the manager, heard lately, grant nothing (proto.h 11.1)? */
 bool dsm_mgr_fenced(const struct dsm_node *n);
 /* Any node: ask the PageServer for a checkpoint; returns the ask's id. */

@@ -35,6 +35,8 @@ void dsm_page_on_stale(struct dsm_node *n, const struct dsm_msg *m);
 void dsm_fetch_tick(struct dsm_node *n);
 void dsm_fetch_start(struct dsm_node *n, struct dsm_fetch *f, uint32_t page);
 void dsm_fetch_retry(struct dsm_node *n, struct dsm_fetch *f);
+/* 1.3: the fetch waited its timeout while the node could ask (not recovering). */
+bool dsm_fetch_timed_out(struct dsm_node *n, struct dsm_fetch *f);
 bool dsm_parts_take(struct dsm_parts *a, const struct dsm_msg *m);
 bool dsm_fetch_take(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);
 bool dsm_fetch_stale(struct dsm_node *n, struct dsm_fetch *f, const struct dsm_msg *m);

@@ -94,6 +94,8 @@ static void mgr_try_grant(struct dsm_node *n)
 	g->wait[next].waiting = false;
 	g->n_grants++;
 	g->n_ckpt_grants += g->wait[next].ckpt;
+	if (g->wait[next].ckpt && !n->ps.active)
+		g->ckpt_open_t = g->time;       /* 8.6: open till we hear how it ended */
 	mgr_send_grant(n);
 }
 
@@ -349,7 +351,44 @@ static void mgr_on_lost(struct dsm_node *n, const struct dsm_msg *m)
 		g->lost_owner = g->last_writer[m->page];
 		return;
 	}
+	if (g->ckpt_open_t) {
+		g->n_lost_deferred++;   /* 8.6: the disk may be getting a newer image */
+		g->lost_deferred = true;
+		g->lost_wait = *m;
+		return;
+	}
 	mgr_reset(n, m->page, g->last_writer[m->page], 0);
+}
+
+/* 8.6: the checkpoint granted at ckpt_open_t ended (`last`, the grant time
+ * of the checkpoint P ended last, is at or after it); `ok`: it is on the
+ * disk, a good image. A Lost that waited is decided now (10.2). */
+static void mgr_ckpt_closed(struct dsm_node *n, uint64_t last, bool ok)
+{
+	struct dsm_mgr *g = &n->mgr;
+	if (ok && last > n->image_good_t)
+		n->image_good_t = last;
+	if (!g->ckpt_open_t || last < g->ckpt_open_t)
+		return;
+	g->ckpt_open_t = 0;
+	if (g->lost_deferred) {
+		g->lost_deferred = false;
+		mgr_on_lost(n, &g->lost_wait);
+	}
+}
+
+void dsm_mgr_on_ckpt_done(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (n->mgr.active)
+		mgr_ckpt_closed(n, m->t, m->flags == DSM_PS_OK);
+}
+
+/* 10.2, 8.6: the PageServer's Beacon: it is on our side, and it says which
+ * checkpoint it ended last. */
+void dsm_mgr_on_ps_beacon(struct dsm_node *n, const struct dsm_msg *m)
+{
+	if (n->mgr.active && m->src == n->ps_node)
+		mgr_ckpt_closed(n, m->v, (m->flags & DSM_BEACON_LAST_OK) != 0);
 }
 
 /* 11.2: the PageServer becomes the manager of the next epoch, and the heap
@@ -418,6 +457,8 @@ bool dsm_mgr_forget_ps(struct dsm_node *n)
 	if (!n->mgr.active || n->ps_node == 0)
 		return false;
 	n->ps_node = 0;
+	n->mgr.ckpt_open_t = 0;         /* nothing more reaches its disk */
+	n->mgr.lost_deferred = false;
 	mgr_fence_tick(n);
 	return true;
 }
@@ -427,8 +468,8 @@ bool dsm_mgr_forget_ps(struct dsm_node *n)
 static void mgr_on_time_req(struct dsm_node *n, const struct dsm_msg *m)
 {
 	struct dsm_msg a = {.type = DSM_MSG_TIME_ACK, .id = m->id, .t = n->mgr.time};
-	if (n->mgr.fenced || mgr_must_fence(n))
-		return;
+	if (n->mgr.fenced || mgr_must_fence(n) || n->mgr.unsaved)
+		return;         /* 11.5: nor before our epoch is on the disk */
 	n->mgr.n_time_acks++;
 	dsm_send(n, m->src, &a);
 }
@@ -436,7 +477,7 @@ static void mgr_on_time_req(struct dsm_node *n, const struct dsm_msg *m)
 /* 3.9 on the manager's own node: its time, false while fenced. */
 bool dsm_mgr_read_time(struct dsm_node *n, uint64_t *t)
 {
-	if (!n->mgr.active || n->mgr.fenced || mgr_must_fence(n))
+	if (!n->mgr.active || n->mgr.fenced || mgr_must_fence(n) || n->mgr.unsaved)
 		return false;
 	*t = n->mgr.time;
 	return true;

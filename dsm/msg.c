@@ -88,7 +88,7 @@ static void msg_put_fixed(const struct dsm_msg *m, uint8_t *p)
 		p[28] = m->part; p[29] = m->nparts; frame_put16(p + 30, m->span);
 		frame_put16(p + 32, m->count); p[34] = m->flags; break;
 	case DSM_MSG_BEACON:
-		frame_put64(p, m->t); p[8] = m->flags; break;
+		frame_put64(p, m->t); p[8] = m->flags; frame_put64(p + 9, m->v); break;
 	default:
 		break;
 	}
@@ -165,7 +165,7 @@ static void msg_get_fixed(struct dsm_msg *m, const uint8_t *p)
 		m->part = p[28]; m->nparts = p[29]; m->span = frame_get16(p + 30);
 		m->count = frame_get16(p + 32); m->flags = p[34]; break;
 	case DSM_MSG_BEACON:
-		m->t = frame_get64(p); m->flags = p[8]; break;
+		m->t = frame_get64(p); m->flags = p[8]; m->v = frame_get64(p + 9); break;
 	default:
 		break;
 	}

@@ -239,6 +239,8 @@ static void node_dispatch(struct dsm_node *n, const struct dsm_msg *m)
 			n->beacon_fenced = (m->flags & DSM_BEACON_FENCED) != 0;
 		if (m->src == n->manager && (m->flags & DSM_BEACON_NO_CKPT) && m->t > n->no_ckpt_t)
 			n->no_ckpt_t = m->t;    /* 12.4: every checkpoint is after it */
+		if (m->src != n->manager)
+			dsm_mgr_on_ps_beacon(n, m);     /* 8.6, 10.2 */
 		break;
 	default:                    dsm_mgr_on_msg(n, m); break;
 	}

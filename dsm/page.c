@@ -157,13 +157,29 @@ int dsm_fault(struct dsm_node *n, uint32_t page, bool write)
 	return DSM_EWAIT;
 }
 
+/* 1.3: nobody answered for DSM_FETCH_TIMEOUT_TICKS while we could ask. A
+ * node that is not current (recovering, 4) sends no PageReq, so its silence
+ * says nothing about the owner: the wait starts again when it can ask, and
+ * the first retry goes out then (a Lost from a node that never asked would
+ * reset the heap for a page whose owner is up). */
+bool dsm_fetch_timed_out(struct dsm_node *n, struct dsm_fetch *f)
+{
+	uint64_t now = dsm_now(n);
+	if (!dsm_is_current(n)) {
+		f->start = now;
+		f->next_retry = now;
+		return false;
+	}
+	return now - f->start >= DSM_FETCH_TIMEOUT_TICKS;
+}
+
 void dsm_fetch_tick(struct dsm_node *n)
 {
 	struct dsm_fetch *f = &n->fetch;
-	uint64_t now = dsm_now(n);
 	if (!f->active)
 		return;
-	if (now - f->start >= DSM_FETCH_TIMEOUT_TICKS && dsm_code_page(n, f->page)) {
+	bool timed_out = dsm_fetch_timed_out(n, f);
+	if (timed_out && dsm_code_page(n, f->page)) {
 		n->stats.code_timeouts++;       /* 12.2: ask again, fail nothing */
 		struct dsm_msg lost = {.type = DSM_MSG_LOST, .page = f->page};
 		dsm_send(n, n->manager, &lost);
@@ -171,7 +187,7 @@ void dsm_fetch_tick(struct dsm_node *n)
 		n->env->wake(n->env_ctx);
 		return;
 	}
-	if (now - f->start >= DSM_FETCH_TIMEOUT_TICKS) {
+	if (timed_out) {
 		f->active = false;
 		f->failed = true;
 		n->stats.fetch_timeouts++;
@@ -289,18 +305,20 @@ static void page_install(struct dsm_node *n, struct dsm_fetch *f)
 	dsm_page_arrived(n, f->page, f->parts.v, f->parts.buf);
 }
 
-/* The page is newer than our time: we missed commits (or they are on the
- * way). Ask again soon after catching up. A transaction that runs on a stale
- * snapshot is aborted now, which also counts towards the contention manager:
- * a transaction whose fetches keep losing to writers of a hot page ends up
- * running under the token, where no commit can overtake its fetch. */
+/* The page is newer than our request's time: we missed commits (or they
+ * are on the way). Ask again soon after catching up. The fetch lost a race
+ * with a writer of the page: an optimistic transaction waiting for it is
+ * aborted, whether or not we caught up meanwhile, and that counts towards
+ * the contention manager (proto.h 5): a transaction whose fetches keep
+ * losing to writers of a hot page ends up running under the token, where no
+ * commit can overtake its fetch. */
 static void fetch_behind(struct dsm_node *n, struct dsm_fetch *f, uint64_t v)
 {
 	dsm_note_time(n, v);
 	f->start = dsm_now(n);     /* an owner answered: it is not gone */
 	f->backoff = DSM_FETCH_RETRY_TICKS;
 	f->next_retry = dsm_now(n) + DSM_FETCH_RETRY_TICKS;
-	if (f == &n->fetch && v > n->gtime && txn_state(n) == TXN_RUNNING && !n->txn.starving &&
+	if (f == &n->fetch && txn_state(n) == TXN_RUNNING && !n->txn.starving &&
 	    !dsm_code_page(n, f->page))
 		txn_conflict(n, TXN_CAUSE_STALE, f->page);
 }

@@ -61,7 +61,9 @@
  *       combine: one version has one content; O.gtime is then the later of
  *       the two (each vouches for v up to its own time). A part of a newer
  *       version starts the page over; an older one is dropped.
- *       No answer at all for DSM_FETCH_TIMEOUT_TICKS: the fault returns
+ *       No answer at all for DSM_FETCH_TIMEOUT_TICKS while R could ask (a
+ *       recovering R, 4, sends no PageReq: its wait begins again when it is
+ *       current, so its silence never reads as a lost owner): the fault returns
  *       DSM_EUNAVAIL, the transaction FAILS with a clear error (the owner is
  *       gone: a PageServer serves the page if it is an orphan, 8.7, and
  *       else the manager resets the heap to the last checkpoint, 10).
@@ -242,6 +244,15 @@
  *   8.6 P -> all  CkptDone(nonce, t, pages, status); saved[] = the versions
  *                 written. A failed checkpoint (a page nobody served, the
  *                 disk, a lost lease) changes nothing on disk or in saved[].
+ *       The checkpoint M granted is open from the grant until M hears how it
+ *       ended: its CkptDone, or P's Beacon(t, last, LAST_OK) to M (10.2) whose
+ *       `last` (the grant time of the last checkpoint P ended) is at or after
+ *       the grant's time (LAST_OK: it was written, a good image as from a
+ *       CkptDone). While one is open M decides no reset (10.2): P writes
+ *       after it returned the token, so a reset decided meanwhile would name
+ *       the image before, and P, applying it, would reload the one it just
+ *       wrote (seed 1796242340722695: the reset named the image of 33, P had
+ *       committed 77's a tick before).
  *   8.7 P serves PageReq for page p if its copy is current, rule 1.2 holds,
  *       and p is an orphan (7.4) or the same request came DSM_PS_REPEATS
  *       times more (the owner is silent). A current copy equals the owner's
@@ -277,7 +288,9 @@
  *        (P -> M Beacon every DSM_BEACON_TICKS: P is on M's side); without
  *        P, M resets nothing and counts the loss (n_lost_no_ps: the
  *        environment says it waits), and the next Lost after P is back
- *        resets. Then
+ *        resets. A Lost while a checkpoint is open (8.6) waits for it to
+ *        close (n_lost_deferred; the last one is kept) and is then decided
+ *        as if it came then: the image may have the page by then. Then
  *        t' = ++M.time; last_write[*] = t', last_writer[*] = nobody; a held
  *        grant is revoked (its CommitReq gets CommitReject).
  *        M -> all Reset(t', image time, page, owner)  DSM_RESET_SENDS times
@@ -337,8 +350,9 @@
  *   11.4 P fails while it is the manager, and reboots: nodes ask it for the
  *        token as their manager. P, joining, takes a JoinAck only a beacon
  *        period after boot, if nobody asked it as their manager meanwhile,
- *        and from a manager of an epoch as new as every frame it saw (an old
- *        manager of the other side may still run). Asked, it takes over again
+ *        and from a manager of an epoch as new as every frame it saw and as its
+ *        disk's image (an old manager of the other side may still run; an
+ *        image of a later epoch is one P took over into, followed or not). Asked, it takes over again
  *        from the image on its disk, at the epoch after the newest time the
  *        frames showed (every asker's time is among them) and its image's
  *        (11.5): 11.2 from there.
@@ -347,7 +361,9 @@
  *        that a manager of an older epoch than it saw answers (that later
  *        epoch was P's: its nodes need it, and the old manager waits for it).
  *   11.5 P, manager of its new epoch, grants the token first to its own
- *        checkpoint, begun at once, and to nobody until a checkpoint of the
+ *        checkpoint, begun at once, and to nobody, nor answers a TimeReq
+ *        (3.9: a read at the epoch's time would see a reset that may yet be
+ *        undone, seed 1796242340725825), until a checkpoint of the
  *        epoch is on its disk (tried again every DSM_BEACON_TICKS). Why: P
  *        remembers nothing across a failure but its disk, and the frames it
  *        sees when it reboots may all be older than its epoch (those who
@@ -469,6 +485,7 @@ enum dsm_msg_type {
 #define DSM_RECOVER_ZERO_MAP 1u  /* RecoverReq/Ack flag: the written-pages map (7.5) */
 #define DSM_BEACON_FENCED 1u    /* Beacon flag: the manager grants nothing (11.1) */
 #define DSM_BEACON_NO_CKPT 2u   /* Beacon flag: no checkpoint of the heap was begun (12.4) */
+#define DSM_BEACON_LAST_OK 4u   /* P's Beacon flag: its last checkpoint (v) was written (8.6) */
 #define DSM_RESET_TAKEOVER 1u   /* Reset flag: its sender took over as manager (11.2) */
 #define DSM_RESET_REMINDER 2u   /* Reset flag: a repeat; a node past its time ignores it */
 #define DSM_NOBODY 0xFFFFu  /* last_writer of a page the reset gave to the image */
@@ -512,7 +529,7 @@ enum {
 	DSM_PL_TOKEN_RETURN = 8,
 	DSM_PL_RECOVER_REQ = 13,
 	DSM_PL_RECOVER_ACK = 35,
-	DSM_PL_BEACON = 9,
+	DSM_PL_BEACON = 17,
 	DSM_PL_RESTORE_REQ = 4,
 	DSM_PL_RESTORE_ACK = 17,
 	DSM_PL_CKPT_ASK = 4,

@@ -476,7 +476,7 @@ static void ps_pulls_tick(struct dsm_node *n)
 		struct dsm_fetch *f = &s->pulls[i];
 		if (!f->active)
 			continue;
-		if (dsm_now(n) - f->start < DSM_FETCH_TIMEOUT_TICKS) {
+		if (!dsm_fetch_timed_out(n, f)) {
 			dsm_fetch_retry(n, f);
 			continue;
 		}
@@ -529,6 +529,7 @@ static void ps_on_done(struct dsm_node *n, const struct dsm_msg *m)
 {
 	if (m->flags == DSM_PS_OK && m->t > n->image_good_t)
 		n->image_good_t = m->t;
+	dsm_mgr_on_ckpt_done(n, m);
 	if (n->ckpt.any && m->t < n->ckpt.t)
 		return;
 	n->ckpt.any = true;
@@ -645,14 +646,19 @@ static void ps_take_over_if_asked(struct dsm_node *n, uint64_t now)
 
 /* 11.4: a PageServer takes a JoinAck only a beacon period after it booted,
  * when nobody asked it as their manager meanwhile, and from a manager of
- * an epoch at least as new as any frame showed. A later epoch was ours (only
- * a PageServer takes over): its nodes need us, as the older manager does. */
+ * an epoch at least as new as any frame showed and as its disk's image. A
+ * later epoch was ours (only a PageServer takes over): its nodes need us, as
+ * the older manager does. An image of a later epoch on our disk says we took
+ * over into it and saved it (11.5), even if nobody followed: joining the old
+ * epoch would leave its pages (every page after a reset) without a server,
+ * as our image is not its heap (seed 1796242340712253). */
 bool dsm_ps_join_ok(struct dsm_node *n, const struct dsm_msg *ack)
 {
 	struct dsm_ps *s = &n->ps;
 	if (!s->active)
 		return true;
-	if (dsm_epoch(s->join_seen) > dsm_epoch(ack->t))
+	uint64_t seen = s->join_seen > s->boot_image_t ? s->join_seen : s->boot_image_t;
+	if (dsm_epoch(seen) > dsm_epoch(ack->t))
 		s->older_mgr = true;
 	return dsm_now(n) - s->boot_tick >= DSM_BEACON_TICKS && !s->asked_as_mgr &&
 	       !s->older_mgr;
@@ -690,7 +696,9 @@ void dsm_ps_tick(struct dsm_node *n)
 		ps_zero_map_send(n);
 	ps_take_over_if_asked(n, now);
 	if (now >= s->next_alive && !n->mgr.active) { /* 10.2, 11.1: the manager needs us */
-		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = n->gtime};
+		struct dsm_msg b = {.type = DSM_MSG_BEACON, .t = n->gtime, .v = s->last_t,
+				    .flags = s->last_status == DSM_PS_OK && s->last_t ?
+					     DSM_BEACON_LAST_OK : 0};
 		dsm_send(n, n->manager, &b);
 		s->next_alive = now + DSM_BEACON_TICKS;
 	}

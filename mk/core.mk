@@ -10,7 +10,7 @@
 #   sim-mutants     the deliberately broken protocols (dsm/impl.h DSM_MUTANT),
 #                   each caught on 38 of its 40 seeds (tests/sim/mutants.sh)
 #   sim-bench       commits per tick, abort rate, frames per commit
-#   sim-soak        random seeds for SECONDS (default 60)
+#   sim-soak        fresh seeds for SECONDS (default 60), an -O2 build
 # Host builds use HOST_CFLAGS (ASan + UBSan) from the top Makefile.
 .PHONY: core-check sim test-sim sim-bench sim-soak sim-mutants
 
@@ -73,5 +73,14 @@ sim-mutants: $(SIM_BIN) $(SIM_MUTANT_BINS)
 sim-bench: $(SIM_BIN)
 	$(SIM_BIN) --bench
 
-sim-soak: $(SIM_BIN)
-	$(SIM_BIN) --soak $(SECONDS)
+# The soak's own build: -O2 without the sanitizers, about 5 times faster, so
+# that 10^5 seeds fit in hours (test-sim's seeds run under the sanitizers).
+# SIM_SOAK_FROM=n starts at seed n (default: from the clock); JOBS processes.
+SIM_FAST_BIN := $(BUILD)/host/sim-fast
+$(SIM_FAST_BIN): $(SIM_SRCS) $(SIM_HDRS) $(CORE_SRCS) dsm/frame.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	$(call step,HOSTLD,$@)$(HOST_CC) -std=c11 -Wall -Wextra -Werror -O2 -I. -o $@ \
+		$(SIM_SRCS) $(CORE_SRCS) dsm/frame.c
+
+sim-soak: $(SIM_FAST_BIN)
+	$(SIM_FAST_BIN) --soak $(SECONDS)

@@ -228,20 +228,42 @@ static bool hist_old_side(const struct hist_txn *x, const struct hist_txn *r)
 	return x->kind == HIST_READONLY && dsm_epoch(x->t) < dsm_epoch(r->t);
 }
 
+/* Reset r was never observed: no transaction ran at its time or after it
+ * (a later reset of its own time is its repeat, proto.h 11.5). A takeover
+ * that nobody followed, whose PageServer then failed before its epoch was
+ * on the disk and joined the old epoch again, is one (seed
+ * 1796242340775585): the old epoch's work went on and is the heap; the
+ * reset discarded nothing. */
+static bool hist_unobserved(const struct hist *h, uint32_t r)
+{
+	uint64_t t = h->txn[r].t;
+	for (uint32_t i = 0; i < h->ntxn; i++) {
+		const struct hist_txn *x = &h->txn[i];
+		if (i != r && (x->t > t || (x->t == t && x->kind != HIST_RESET)))
+			return false;
+	}
+	return true;
+}
+
 static void hist_mark_lost(struct sim *s)
 {
 	struct hist *h = &s->hist;
 	struct hist_graph *g = &h->g;
 	g->gone = calloc(h->ntxn, 1);
 	g->resets = calloc(h->ntxn, sizeof(uint32_t));
-	for (uint32_t i = 0; i < h->ntxn; i++)
-		if (h->txn[i].kind == HIST_RESET)
+	for (uint32_t i = 0; i < h->ntxn; i++) {
+		if (h->txn[i].kind != HIST_RESET)
+			continue;
+		if (hist_unobserved(h, i))
+			g->gone[i] = true;
+		else
 			g->resets[g->nresets++] = i;
+	}
 	for (uint32_t i = 0; i < h->ntxn; i++) {
 		uint8_t k = h->txn[i].kind;
 		uint32_t by = hist_lost_by(h, g->resets, g->nresets, h->txn[i].t);
 		if (k == HIST_WRITE || k == HIST_RESET)
-			g->gone[i] = by != HIST_NONE;
+			g->gone[i] |= by != HIST_NONE;
 		else if (by != HIST_NONE)
 			g->gone[i] = hist_old_side(&h->txn[i], &h->txn[by]);
 	}

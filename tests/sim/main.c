@@ -143,6 +143,8 @@ static int run_range(uint64_t first, uint64_t count, bool expect_fail, const cha
 	return failed ? 1 : 0;
 }
 
+static int bench_failed;
+
 static void bench_one(const char *name, int wl, int nodes)
 {
 	struct sim_cfg c;
@@ -159,22 +161,28 @@ static void bench_one(const char *name, int wl, int nodes)
 	char why[512];
 	if (sim_run(&c, &st, NULL, why, sizeof(why))) {
 		printf("bench %s %d nodes failed: %s\n", name, nodes, why);
+		bench_failed++;
 		return;
 	}
 	double commits = (double)st.commits;
-	printf("%-8s %5d %10.4f %9.3f %11.2f %11.2f %11u\n", name, nodes,
+	double share = (double)st.min_node_commits / commits;
+	/* issue 14's goal, not met yet (the turns of branch `turns` are not in):
+	 * under contention every node gets 1/(2N) of the commits */
+	bool fair = wl != WL_HOT || share * 2.0 * nodes >= 1.0;
+	printf("%-8s %5d %10.4f %9.3f %11.2f %11.2f %11u %9.3f%s\n", name, nodes,
 	       commits / (double)c.live_ticks,
 	       (double)st.aborts / (double)(st.aborts + st.commits + 1e-9),
 	       (double)st.frames_sent / commits, (double)st.page_reqs / commits,
-	       st.max_retries);
+	       st.max_retries, share, fair ? "" : "  below 1/(2N)");
+
 }
 
 static void bench(void)
 {
 	printf("sim-bench: %d ticks each, network delay 1-2 ticks, no faults; frames count\n"
 	       "every receiver's copy of a broadcast; the 1-node cluster talks to itself\n", 4000);
-	printf("%-8s %5s %10s %9s %11s %11s %11s\n", "workload", "nodes", "commits/t",
-	       "abort", "frames/c", "pagereq/c", "max-retry");
+	printf("%-8s %5s %10s %9s %11s %11s %11s %9s\n", "workload", "nodes", "commits/t",
+	       "abort", "frames/c", "pagereq/c", "max-retry", "min-share");
 	static const int ns[] = {1, 2, 4, 8};
 	for (int i = 0; i < 4; i++)
 		bench_one("disjoint", WL_PRIVATE, ns[i]);
@@ -186,12 +194,20 @@ static int soak(long seconds)
 {
 	time_t end = time(NULL) + seconds;
 	uint64_t seed = (uint64_t)time(NULL) * 1000003u, n = 0, failed = 0;
+	uint64_t commits = 0, events = 0;
+	const char *from = getenv("SIM_SOAK_FROM");
+	if (from)
+		seed = strtoull(from, NULL, 10);
 	printf("sim-soak: %ld s from seed %llu\n", seconds, (unsigned long long)seed);
 	while (time(NULL) < end) {
 		struct sim_cfg cfg;
+		struct sim_stats st;
 		char why[512];
 		sim_cfg_from_seed(&cfg, seed);
-		if (sim_run(&cfg, NULL, NULL, why, sizeof(why))) {
+		int bad = sim_run(&cfg, &st, NULL, why, sizeof(why));
+		commits += st.commits;
+		events += st.events;
+		if (bad) {
 			failed++;
 			printf("FAIL seed %llu: %s\n  replay: make sim SEED=%llu\n",
 			       (unsigned long long)seed, why, (unsigned long long)seed);
@@ -199,6 +215,9 @@ static int soak(long seconds)
 		seed++;
 		n++;
 	}
+	printf("seeds %llu..%llu: %llu transactions committed, %llu events checked\n",
+	       (unsigned long long)(seed - n), (unsigned long long)(seed - 1),
+	       (unsigned long long)commits, (unsigned long long)events);
 	printf("%llu passed, %llu failed\n", (unsigned long long)(n - failed),
 	       (unsigned long long)failed);
 	return failed ? 1 : 0;
@@ -215,7 +234,7 @@ int main(int argc, char **argv)
 	const char *replay = "make sim";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
-		if (!strcmp(a, "--bench")) { bench(); return 0; }
+		if (!strcmp(a, "--bench")) { bench(); return bench_failed ? 1 : 0; }
 		if (!strcmp(a, "--soak")) return soak(atol(v));
 		if (!strcmp(a, "--verbose")) { verbose = true; continue; }
 		if (!strcmp(a, "--expect-fail")) { expect_fail = true; continue; }

@@ -735,8 +735,13 @@ static void run_teardown(struct sim *s)
 
 static void run_collect(struct sim *s)
 {
+	s->st.min_node_commits = UINT64_MAX;
 	for (int i = 0; i < s->nnodes; i++) {
 		struct dsm_node *d = s->node[i]->dsm;
+		if (s->node[i]->ops_committed < s->st.min_node_commits)
+			s->st.min_node_commits = s->node[i]->ops_committed;
+		for (int c = 0; c < TXN_NCAUSES; c++)
+			s->st.aborts_cause[c] += d->txn.n_cause[c];
 		s->st.page_reqs += d->stats.page_reqs;
 		s->st.recoveries += d->stats.recoveries;
 		s->st.snooped += d->ps.n_snooped;
@@ -792,8 +797,8 @@ int sim_run(const struct sim_cfg *cfg, struct sim_stats *out, uint64_t *digest, 
 			if (s->now == cfg->safety_ticks)
 				run_enter_live(s);
 			run_tick(s);
-			if (s->live && !cfg->bench)
-				run_liveness_check(s);
+			if (s->live)
+				run_liveness_check(s);  /* every mode, the bench's too */
 		}
 		if (!cfg->bench) {
 			work_final_check(s);

@@ -234,6 +234,9 @@ struct sim_stats {
 	uint64_t master_kills;               /* cfg.kill_mgr_at: node 0 died for good */
 	uint32_t max_retries;
 	uint64_t events;
+	uint64_t min_node_commits;           /* the fewest commits of one node (proto.h 5) */
+	uint64_t turns;                      /* attempts begun on a turn's grant (5) */
+	uint64_t aborts_cause[TXN_NCAUSES];
 };
 
 struct sim {
