@@ -184,6 +184,59 @@ static int table_put(struct mm *mm, const struct types *ty, uint32_t tab,
 	return 1;
 }
 
+/* The entry x (reached through cell of last) leaves table tab: freed, counted. */
+static void entry_unlink(struct mm *mm, uint32_t tab, uint32_t last, uint32_t cell, uint32_t x)
+{
+	uint32_t next;
+
+	must(mm_ref_load(mm, x, E_NEXT, &next));
+	must(mm_ref_store(mm, last, cell, next));
+	must(mm_ref_store(mm, x, E_NEXT, 0));
+	must(mm_free(mm, x));
+	must(mm_word_store(mm, tab, T_COUNT, word(mm, tab, T_COUNT) - 1u));
+}
+
+/* One table's part of kobj_retarget. */
+static void table_retarget(struct mm *mm, enum kobj_table t, uint32_t lo, uint32_t hi,
+			   kobj_map_fn map, void *ctx, uint32_t *moved, uint32_t *removed)
+{
+	struct types ty;
+	uint32_t tab, last, cell = T_FIRST, i = 0, changed = 0;
+	int r = table_get(mm, t, &ty, 0, &tab);
+
+	if (r == MM_ENOENT)
+		return;
+	must(r);
+	last = tab;
+	for (uint32_t x = next_entry(mm, &ty, tab, T_FIRST, &i); x;
+	     x = next_entry(mm, &ty, last, cell, &i)) {
+		uint32_t code = word(mm, x, E_CODE), to;
+		if (code < lo || code >= hi) {
+			last = x, cell = E_NEXT;
+			continue;
+		}
+		changed++;
+		if ((to = map(ctx, code)) != 0) {
+			must(mm_word_store(mm, x, E_CODE, to));
+			(*moved)++;
+			last = x, cell = E_NEXT;
+			continue;
+		}
+		entry_unlink(mm, tab, last, cell, x);
+		(*removed)++;
+	}
+	if (changed)
+		must(mm_word_store(mm, tab, T_GEN, word(mm, tab, T_GEN) + 1u));
+}
+
+int kobj_retarget(struct mm *mm, uint32_t lo, uint32_t hi, kobj_map_fn map, void *ctx,
+		  uint32_t *moved, uint32_t *removed)
+{
+	for (int t = 0; t < KOBJ_NTABLES; t++)
+		table_retarget(mm, (enum kobj_table)t, lo, hi, map, ctx, moved, removed);
+	return MM_OK;
+}
+
 /* --- the transactions -------------------------------------------------- */
 
 static void install_body(void *a)
@@ -198,7 +251,10 @@ static void install_body(void *a)
 	must(table_get(mm, op.t, &ty, 1, &tab));
 	for (uint32_t i = 0; i < op.n; i++) {
 		if (op.one) {
-			op.added += (uint32_t)table_put(mm, &ty, tab, op.one, 1);
+			e = *op.one;
+			if (!kobj_kernel_code(e.code) && !(e.code = prog_code_now(mm, e.code)))
+				must(MM_EINVAL);        /* no installed program's code */
+			op.added += (uint32_t)table_put(mm, &ty, tab, &e, 1);
 			continue;
 		}
 		kobj_from_seed(&op.seeds[i], &e);

@@ -77,6 +77,13 @@ void kobj_from_seed(const struct kobj_seed *s, struct kobj_entry *e);
 int kobj_install(enum kobj_table t, const struct kobj_seed *seeds, uint32_t n);
 /* Add an entry, or replace the code, period and text of the one of that name. */
 int kobj_register(enum kobj_table t, const struct kobj_entry *e);
+/* Inside the caller's body: every entry of both tables whose code is in
+ * [lo, hi) calls map(ctx, code) instead, or leaves its table if map says 0
+ * (counted in *moved, *removed). MM_OK (an mm error ends the attempt). */
+struct mm;
+typedef uint32_t (*kobj_map_fn)(void *ctx, uint32_t code);
+int kobj_retarget(struct mm *mm, uint32_t lo, uint32_t hi, kobj_map_fn map, void *ctx,
+		  uint32_t *moved, uint32_t *removed);
 /* Copy the table out, in list order, at most max entries: 0 and *n, or a
  * negative error (KOBJ_EMM + MM_ENOENT: no such table yet). */
 int kobj_read(enum kobj_table t, struct kobj_entry *v, uint32_t max, uint32_t *n);

@@ -17,6 +17,7 @@
 #include "kernel/objheap.h"
 #include "kernel/plx.h"
 #include "kernel/prog.h"
+#include "kernel/sched.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/txbody.h"
@@ -25,11 +26,13 @@
 #include "kernel/x86.h"
 #include "prog/elf.h"
 
-enum { T_NEXT = PROG_SLOTS * 12u, T_SIZE = T_NEXT + 4u };
+enum { T_NEXT = PROG_SLOTS * 12u, T_NFREE = T_NEXT + 4u, T_FREE = T_NFREE + 4u,
+       T_COLLECTED = T_FREE + PROG_FREE_MAX * 8u, T_FREED_PAGES = T_COLLECTED + 4u,
+       T_SIZE = T_FREED_PAGES + 4u };
 enum { R_DATA = 0, R_EXPORTS = 12, R_PREV = 24, R_NAME = 36, R_VERSION = 60,
        R_TEXT_PAGE = 64, R_TEXT_PAGES = 68, R_TEXT_BYTES = 72, R_DATA_BYTES = 76,
        R_MAIN = 80, R_INSTALLER = 84, R_OBJ_BYTES = 88, R_INSTALL_T = 92,
-       R_PUBLISHED = 100, R_SIZE = 108 };
+       R_PUBLISHED = 100, R_FUNCS = 108, R_LINKED = 120, R_SIZE = 124 };
 enum { X_COUNT = 0, X_FIRST = 4, X_ADDR = PROG_NAME_MAX, X_BYTES = PROG_NAME_MAX + 4u };
 
 #define PROG_EMM   -300          /* + an mm_result the heap gave */
@@ -55,6 +58,7 @@ static struct {
 	char *err;
 	uint32_t errlen;
 	int bad;                        /* the attempt ended on an error in err */
+	uint32_t moved, removed;        /* install: the entries retarget_entries changed */
 } op;
 
 static void must(int r)
@@ -113,7 +117,7 @@ static int types_get(struct mm *mm, struct types *ty, int create)
 {
 	static const char *const names[4] = { "t.progtab", "t.prog", "t.progexp", "t.progdata" };
 	uint32_t *out[4] = { &ty->table, &ty->rec, &ty->exports, &ty->data };
-	uint32_t toffs[PROG_SLOTS], roffs[3] = { R_DATA, R_EXPORTS, R_PREV };
+	uint32_t toffs[PROG_SLOTS], roffs[4] = { R_DATA, R_EXPORTS, R_PREV, R_FUNCS };
 	int r = mm_dir_lookup(mm, names[0], out[0]);
 
 	if (r == MM_OK) {
@@ -126,7 +130,7 @@ static int types_get(struct mm *mm, struct types *ty, int create)
 	for (uint32_t i = 0; i < PROG_SLOTS; i++)
 		toffs[i] = 12u * i;
 	must(mm_desc_create(mm, T_SIZE, PROG_SLOTS, toffs, &ty->table));
-	must(mm_desc_create(mm, R_SIZE, 3, roffs, &ty->rec));
+	must(mm_desc_create(mm, R_SIZE, 4, roffs, &ty->rec));
 	must(mm_desc_create(mm, 0, 0, 0, &ty->exports));
 	must(mm_desc_create(mm, 0, 0, 0, &ty->data));
 	for (int i = 0; i < 4; i++)
@@ -204,7 +208,7 @@ static int exports_find(struct mm *mm, uint32_t xobj, const char *name, uint32_t
 	char s[PROG_NAME_MAX];
 	uint32_t n = word(mm, xobj, X_COUNT);
 
-	for (uint32_t i = 0; i < n && i < PROG_EXPORTS_MAX; i++) {
+	for (uint32_t i = 0; i < n && i < PROG_FUNCS_MAX; i++) {
 		uint32_t at = X_FIRST + i * X_BYTES;
 		str_out(mm, xobj, at, s, PROG_NAME_MAX);
 		if (strcmp(s, name) == 0) {
@@ -227,21 +231,38 @@ static bool resolve(void *ctx, const char *name, uint32_t *va)
 			continue;
 		must(mm_check_type(resolve_mm, rec, resolve_ty->rec));
 		must(mm_ref_load(resolve_mm, rec, R_EXPORTS, &x));
-		if (x && exports_find(resolve_mm, x, name, va))
+		if (x && exports_find(resolve_mm, x, name, va)) {
+			put(resolve_mm, rec, R_LINKED, 1);  /* never collected (prog.h) */
 			return true;
+		}
 	}
 	return false;
 }
 
 /* --- install -------------------------------------------------------------- */
 
-/* The first free page of the code area (above the kernel's segment), and
- * room for n pages there. */
+/* n pages of the code area: the first free extent that holds them (pages a
+ * collected version left), else the pages above the last taken. */
 static uint32_t code_pages_take(struct mm *mm, uint32_t tab, uint32_t n)
 {
 	const struct kcode_desc *d = kcode_desc();
-	uint32_t next = word(mm, tab, T_NEXT);
+	uint32_t next = word(mm, tab, T_NEXT), nfree = word(mm, tab, T_NFREE);
 
+	for (uint32_t i = 0; i < nfree && i < PROG_FREE_MAX; i++) {
+		uint32_t at = T_FREE + 8u * i, first = word(mm, tab, at), count = word(mm, tab, at + 4u);
+		if (count < n)
+			continue;
+		if (count == n) {               /* the extent is used up: the last takes its place */
+			uint32_t last = T_FREE + 8u * (nfree - 1u);
+			put(mm, tab, at, word(mm, tab, last));
+			put(mm, tab, at + 4u, word(mm, tab, last + 4u));
+			put(mm, tab, T_NFREE, nfree - 1u);
+		} else {
+			put(mm, tab, at, first + n);
+			put(mm, tab, at + 4u, count - n);
+		}
+		return first;
+	}
 	if (!next) {
 		if (!d)
 			refuse("%s: this node has no kernel descriptor", "install");
@@ -253,14 +274,95 @@ static uint32_t code_pages_take(struct mm *mm, uint32_t tab, uint32_t n)
 	return next;
 }
 
-static void exports_write(struct mm *mm, uint32_t xobj, uint32_t text_va, uint32_t data_va)
+/* A collected version's pages [first, first + n) are free again: joined to
+ * an extent they touch, or one of their own (if PROG_FREE_MAX are in use,
+ * they stay taken: 0). */
+static uint32_t code_pages_free(struct mm *mm, uint32_t tab, uint32_t first, uint32_t n)
 {
-	put(mm, xobj, X_COUNT, plan.nexports);
-	for (uint32_t i = 0; i < plan.nexports; i++) {
-		const struct prog_symbol *s = &plan.exports[i];
+	uint32_t nfree = word(mm, tab, T_NFREE);
+
+	for (uint32_t i = 0; i < nfree && i < PROG_FREE_MAX; i++) {
+		uint32_t at = T_FREE + 8u * i, f = word(mm, tab, at), c = word(mm, tab, at + 4u);
+		if (f + c == first || first + n == f) {
+			put(mm, tab, at, f < first ? f : first);
+			put(mm, tab, at + 4u, c + n);
+			return n;
+		}
+	}
+	if (nfree >= PROG_FREE_MAX)
+		return 0;
+	put(mm, tab, T_FREE + 8u * nfree, first);
+	put(mm, tab, T_FREE + 8u * nfree + 4u, n);
+	put(mm, tab, T_NFREE, nfree + 1u);
+	return n;
+}
+
+/* A symbol list object: count, then { name, address } (text or data region). */
+static void symbols_write(struct mm *mm, uint32_t xobj, const struct prog_symbol *v, uint32_t n,
+			  uint32_t text_va, uint32_t data_va)
+{
+	put(mm, xobj, X_COUNT, n);
+	for (uint32_t i = 0; i < n; i++) {
 		uint32_t at = X_FIRST + i * X_BYTES;
-		str_in(mm, xobj, at, s->name, PROG_NAME_MAX);
-		put(mm, xobj, at + X_ADDR, (s->where == PROG_TEXT ? text_va : data_va) + s->off);
+		str_in(mm, xobj, at, v[i].name, PROG_NAME_MAX);
+		put(mm, xobj, at + X_ADDR, (v[i].where == PROG_TEXT ? text_va : data_va) + v[i].off);
+	}
+}
+
+/* The name of the function at va in symbol list xobj: 1, or 0 (none there). */
+static int symbols_name_at(struct mm *mm, uint32_t xobj, uint32_t va, char *name)
+{
+	uint32_t n = xobj ? word(mm, xobj, X_COUNT) : 0;
+
+	for (uint32_t i = 0; i < n && i < PROG_FUNCS_MAX; i++) {
+		uint32_t at = X_FIRST + i * X_BYTES;
+		if (word(mm, xobj, at + X_ADDR) == va) {
+			str_out(mm, xobj, at, name, PROG_NAME_MAX);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does record rec's text hold va? */
+static int text_holds(struct mm *mm, uint32_t rec, uint32_t va)
+{
+	uint32_t first = HEAP_PAGE_VA(word(mm, rec, R_TEXT_PAGE));
+
+	return va >= first && va - first < word(mm, rec, R_TEXT_BYTES);
+}
+
+/* kobj_retarget's map while a new version is installed: the address of the
+ * new version's function named as the one at code in an older version (old,
+ * its record), or 0: the entry goes. */
+struct retarget { uint32_t old, text_va; };
+
+static uint32_t retarget_map(void *ctx, uint32_t code)
+{
+	const struct retarget *rt = ctx;
+	char name[PROG_NAME_MAX];
+	uint32_t fobj;
+
+	must(mm_ref_load(objheap_mm(), rt->old, R_FUNCS, &fobj));
+	if (!symbols_name_at(objheap_mm(), fobj, code, name))
+		return 0;
+	for (uint32_t i = 0; i < plan.nfuncs; i++)
+		if (!strcmp(plan.funcs[i].name, name))
+			return rt->text_va + plan.funcs[i].off;
+	return 0;
+}
+
+/* The commands and tasks whose code is in an older version (old and the
+ * versions before it) now call the new one's function of that name, or go. */
+static void retarget_entries(struct mm *mm, uint32_t old, uint32_t text_va)
+{
+	struct retarget rt = { old, text_va };
+
+	for (uint32_t k = 0; rt.old && k < PROG_VERSIONS_MAX; k++) {
+		uint32_t lo = HEAP_PAGE_VA(word(mm, rt.old, R_TEXT_PAGE));
+		must(kobj_retarget(mm, lo, lo + word(mm, rt.old, R_TEXT_BYTES), retarget_map, &rt,
+				   &op.moved, &op.removed));
+		must(mm_ref_load(mm, rt.old, R_PREV, &rt.old));
 	}
 }
 
@@ -291,9 +393,10 @@ static void install_body(void *a)
 	struct mm *mm = objheap_mm();
 	struct prog_info *p = &op.info;
 	struct types ty;
-	uint32_t tab, old, slot, data, xobj, rec, text_va, data_va;
+	uint32_t tab, old, slot, data, xobj, fobj, rec, text_va, data_va;
 
 	(void)a;
+	op.moved = op.removed = 0;
 	must(table_get(mm, &ty, 1, &tab));
 	slot = slot_find(mm, &ty, tab, op.name, &old);
 	if (slot == PROG_SLOTS)
@@ -322,13 +425,20 @@ static void install_body(void *a)
 	p->installer = dsmenv_node()->cfg.id;
 	p->obj_bytes = op.len;
 	must(mm_alloc(mm, ty.exports, X_FIRST + plan.nexports * X_BYTES, MM_RO, &xobj));
-	exports_write(mm, xobj, text_va, data_va);
+	symbols_write(mm, xobj, plan.exports, plan.nexports, text_va, data_va);
+	must(mm_alloc(mm, ty.exports, X_FIRST + plan.nfuncs * X_BYTES, MM_RO, &fobj));
+	symbols_write(mm, fobj, plan.funcs, plan.nfuncs, text_va, data_va);
 	must(mm_alloc(mm, ty.rec, R_SIZE, MM_RO, &rec));
 	record_write(mm, rec, p);
 	must(mm_ref_store(mm, rec, R_DATA, data));
 	must(mm_ref_store(mm, rec, R_EXPORTS, xobj));
 	must(mm_ref_store(mm, rec, R_PREV, old));
+	must(mm_ref_store(mm, rec, R_FUNCS, fobj));
 	must(mm_ref_store(mm, tab, 12u * slot, rec));
+	if (old)
+		retarget_entries(mm, old, text_va);
+	p->entries_moved = op.moved;
+	p->entries_removed = op.removed;
 	p->rec = rec;
 	p->data_obj = data;
 }
@@ -556,7 +666,7 @@ void prog_fault_check(void)
 
 static struct { uint32_t eip, best; char name[PROG_NAME_MAX]; } near;
 
-/* The program's export nearest below near.eip (a snapshot: names only). */
+/* The program's function nearest below near.eip (a snapshot: names only). */
 static void near_body(void *a)
 {
 	struct mm *mm = objheap_mm();
@@ -564,9 +674,9 @@ static void near_body(void *a)
 
 	(void)a;
 	near.best = 0;
-	must(mm_ref_load(mm, cur.p->rec, R_EXPORTS, &x));
+	must(mm_ref_load(mm, cur.p->rec, R_FUNCS, &x));
 	n = x ? word(mm, x, X_COUNT) : 0;
-	for (uint32_t i = 0; i < n && i < PROG_EXPORTS_MAX; i++) {
+	for (uint32_t i = 0; i < n && i < PROG_FUNCS_MAX; i++) {
 		uint32_t at = X_FIRST + i * X_BYTES, va = word(mm, x, at + X_ADDR);
 		if (va <= near.eip && va > near.best) {
 			near.best = va;
@@ -575,7 +685,7 @@ static void near_body(void *a)
 	}
 }
 
-/* Where eip is: the program's export below it (else the program's name) and
+/* Where eip is: the program's function below it (else the program's name) and
  * the offset, or the kernel's symbol. */
 static void where(uint32_t eip, char *buf, uint32_t cap)
 {
@@ -621,11 +731,79 @@ static int run_entry(const struct prog_info *p, uint32_t entry, int argc, char *
 	return PROG_EBAD;
 }
 
+/* --- pins: what this node may still run (the collection's input) -------- */
+
+/* This node, for the collection (prog.h): the view each run in progress
+ * began from, the views its copies of the command and task tables were
+ * read at, and how far it has unsealed the versions retired before. */
+static struct {
+	uint64_t pin[PROG_PINS_MAX];
+	uint32_t npins;
+	uint64_t cache_view[PROG_CACHES];
+	uint64_t unsealed_through;
+	int ready;                      /* a beat of this boot is out (prog_ready) */
+	struct prog_gc_info info;       /* as the last tick saw it */
+} col;
+
+static int pin_push(uint64_t view, char *err, uint32_t errlen)
+{
+	if (col.npins == PROG_PINS_MAX) {
+		ksnprintf(err, errlen, "%u program runs in progress on this node already",
+			  PROG_PINS_MAX);
+		return PROG_EBAD;
+	}
+	col.pin[col.npins++] = view;
+	return 0;
+}
+
+static void pin_pop(void)
+{
+	col.npins--;
+}
+
+void prog_cache_viewed(enum prog_cache c, uint64_t view)
+{
+	col.cache_view[c] = view;
+}
+
+/* The oldest view this node may still run code from, at most `upto`. */
+static uint64_t horizon_below(uint64_t upto)
+{
+	uint64_t h = upto;
+
+	for (uint32_t i = 0; i < col.npins; i++)
+		h = col.pin[i] < h ? col.pin[i] : h;
+	for (uint32_t c = 0; c < PROG_CACHES; c++)
+		h = col.cache_view[c] < h ? col.cache_view[c] : h;
+	return h;
+}
+
+uint64_t prog_horizon(void)
+{
+	return horizon_below(col.unsealed_through);
+}
+
+void prog_beat_committed(void)
+{
+	col.ready = 1;
+}
+
+int prog_ready(void)
+{
+	if (!col.ready && sched_beat() == 0)
+		col.ready = 1;
+	return col.ready;
+}
+
 int prog_run(int argc, char **argv, int *status, char *err, uint32_t errlen)
 {
 	static struct prog_info p;
 	int r;
 
+	if (!prog_ready()) {
+		ksnprintf(err, errlen, "this node's first heartbeat is not out yet: try again");
+		return PROG_EBAD;
+	}
 	op.name = argv[0], op.err = err, op.errlen = errlen;
 	if ((r = run_body(lookup_body)) < 0) {
 		if (r == PROG_EMM + MM_ENOENT)
@@ -637,9 +815,12 @@ int prog_run(int argc, char **argv, int *status, char *err, uint32_t errlen)
 		ksnprintf(err, errlen, "%s is a library (no main)", p.name);
 		return PROG_EBAD;
 	}
-	if ((r = seal(&p, err, errlen)) < 0)
+	if ((r = pin_push(dsmenv_node()->txn.commit_t, err, errlen)) < 0)
 		return r;
-	return run_entry(&p, p.main_va, argc, argv, status, err, errlen);
+	if ((r = seal(&p, err, errlen)) == 0)
+		r = run_entry(&p, p.main_va, argc, argv, status, err, errlen);
+	pin_pop();
+	return r;
 }
 
 /* --- code a program registered (kernel/kobj.h's entries) ------------------ */
@@ -687,9 +868,14 @@ int prog_code(uint32_t va)
 int prog_call(uint32_t entry, int argc, char **argv, int *status, char *err, uint32_t errlen)
 {
 	static struct prog_info p;
-	int r = code_owner(entry, &p, err, errlen);
+	int r = pin_push(col.cache_view[PROG_CACHE_CMDS], err, errlen);
 
-	return r < 0 ? r : run_entry(&p, entry, argc, argv, status, err, errlen);
+	if (r < 0)
+		return r;
+	if ((r = code_owner(entry, &p, err, errlen)) == 0)
+		r = run_entry(&p, entry, argc, argv, status, err, errlen);
+	pin_pop();
+	return r;
 }
 
 static struct { void (*fn)(void *); } task;
@@ -699,10 +885,10 @@ static void task_entry(void *a)
 	task.fn(a);
 }
 
-int prog_task(uint32_t entry, char *err, uint32_t errlen)
+static int task_call(uint32_t entry, char *err, uint32_t errlen)
 {
 	static struct prog_info p;
-	int r = code_owner(entry, &p, err, errlen), status = 0;
+	int r = code_owner(entry, &p, err, errlen);
 
 	if (r < 0)
 		return r;
@@ -718,7 +904,220 @@ int prog_task(uint32_t entry, char *err, uint32_t errlen)
 	}
 	cur.active = 0;
 	sti();
-	(void)status;
 	ksnprintf(err, errlen, "%s: a task faulted (eip 0x%08x)", p.name, cur.eip);
 	return PROG_EBAD;
+}
+
+int prog_task(uint32_t entry, char *err, uint32_t errlen)
+{
+	int r = pin_push(col.cache_view[PROG_CACHE_TASKS], err, errlen);
+
+	if (r < 0)
+		return r;
+	r = task_call(entry, err, errlen);
+	pin_pop();
+	return r;
+}
+
+/* --- collection of replaced versions (prog.h) ----------------------------- */
+
+/* Inside a body: the address to register for code in a program's text: code
+ * in its newest version, the newest version's function of the same name for
+ * code in an older one, 0 if neither. */
+uint32_t prog_code_now(struct mm *mm, uint32_t code)
+{
+	struct types ty;
+	char name[PROG_NAME_MAX];
+	uint32_t tab, rec, newest, fobj, va;
+
+	if (table_get(mm, &ty, 0, &tab) != MM_OK)
+		return 0;
+	for (uint32_t i = 0; i < PROG_SLOTS; i++) {
+		must(mm_ref_load(mm, tab, 12u * i, &newest));
+		rec = newest;
+		for (uint32_t k = 0; rec && k < PROG_VERSIONS_MAX; k++) {
+			must(mm_check_type(mm, rec, ty.rec));
+			if (text_holds(mm, rec, code)) {
+				if (rec == newest)
+					return code;
+				must(mm_ref_load(mm, rec, R_FUNCS, &fobj));
+				if (!symbols_name_at(mm, fobj, code, name))
+					return 0;
+				must(mm_ref_load(mm, newest, R_FUNCS, &fobj));
+				return fobj && exports_find(mm, fobj, name, &va) ? va : 0;
+			}
+			must(mm_ref_load(mm, rec, R_PREV, &rec));
+		}
+	}
+	return 0;
+}
+
+/* The versions replaced so far, oldest last, as one body read them. */
+static struct {
+	uint32_t n;
+	struct { uint32_t first; uint64_t retired_t; } v[PROG_RETIRED_MAX];
+	uint64_t min_horizon;           /* the nodes' beats: the lowest horizon */
+	uint32_t min_node, nodes;
+} ret;
+
+/* The lowest horizon the nodes that ever beat published (ret.min_*). */
+static void horizons_read(void)
+{
+	ret.min_horizon = ~0ull, ret.min_node = 0, ret.nodes = 0;
+	for (uint32_t i = 0; i < HEAP_NODES_MAX; i++) {
+		volatile struct sched_beat *b = SCHED_BEAT_OF(i);
+		if (!b->beats)
+			continue;
+		ret.nodes++;
+		if (b->prog_horizon < ret.min_horizon)
+			ret.min_horizon = b->prog_horizon, ret.min_node = i;
+	}
+}
+
+/* The chain of slot i, newest first, into recs[]: its length. */
+static uint32_t chain_read(struct mm *mm, const struct types *ty, uint32_t tab, uint32_t i,
+			   uint32_t *recs)
+{
+	uint32_t n = 0, rec;
+
+	must(mm_ref_load(mm, tab, 12u * i, &rec));
+	while (rec && n < PROG_VERSIONS_MAX) {
+		must(mm_check_type(mm, rec, ty->rec));
+		recs[n++] = rec;
+		must(mm_ref_load(mm, rec, R_PREV, &rec));
+	}
+	return n;
+}
+
+/* A version is retired once its successor is published, at that time (a
+ * version another program linked against is never: it stays). */
+static uint64_t retired_at(struct mm *mm, const uint32_t *recs, uint32_t k)
+{
+	if (k == 0 || word(mm, recs[k], R_LINKED))
+		return 0;
+	return word64(mm, recs[k - 1], R_PUBLISHED);
+}
+
+static void retired_body(void *a)
+{
+	static uint32_t recs[PROG_VERSIONS_MAX];
+	struct mm *mm = objheap_mm();
+	struct types ty;
+	uint32_t tab;
+
+	(void)a;
+	ret.n = 0;
+	must(table_get(mm, &ty, 0, &tab));
+	for (uint32_t i = 0; i < PROG_SLOTS; i++) {
+		uint32_t n = chain_read(mm, &ty, tab, i, recs);
+		for (uint32_t k = 1; k < n && ret.n < PROG_RETIRED_MAX; k++) {
+			uint64_t t = retired_at(mm, recs, k);
+			if (!t)
+				continue;
+			ret.v[ret.n].first = word(mm, recs[k], R_TEXT_PAGE);
+			ret.v[ret.n++].retired_t = t;
+		}
+	}
+	col.info.collected = word(mm, tab, T_COLLECTED);
+	col.info.pages_freed = word(mm, tab, T_FREED_PAGES);
+	ret.min_horizon = ~0ull;
+	if (ret.n)
+		horizons_read();
+}
+
+/* Version rec goes: its pages to the free extents, its objects freed (one
+ * still referenced from elsewhere is left to the collector of objects). */
+static void version_free(struct mm *mm, uint32_t tab, uint32_t rec)
+{
+	uint32_t cells[3] = { R_DATA, R_EXPORTS, R_FUNCS }, obj[3];
+
+	for (int i = 0; i < 3; i++)
+		must(mm_ref_load(mm, rec, cells[i], &obj[i]));
+	put(mm, tab, T_FREED_PAGES, word(mm, tab, T_FREED_PAGES) +
+	    code_pages_free(mm, tab, word(mm, rec, R_TEXT_PAGE), word(mm, rec, R_TEXT_PAGES)));
+	put(mm, tab, T_COLLECTED, word(mm, tab, T_COLLECTED) + 1u);
+	must(mm_ref_store(mm, rec, R_PREV, 0));
+	must(mm_free(mm, rec));
+	for (int i = 0; i < 3; i++) {
+		int r = obj[i] ? mm_free(mm, obj[i]) : MM_OK;
+		if (r != MM_EBUSY)
+			must(r);
+	}
+}
+
+/* Every node's horizon is at or after a version's retirement: no node runs
+ * it or can begin to (prog.h), and every node unsealed it. From the oldest
+ * such version on (none of them linked), each goes. */
+static void collect_body(void *a)
+{
+	static uint32_t recs[PROG_VERSIONS_MAX];
+	struct mm *mm = objheap_mm();
+	struct types ty;
+	uint32_t tab;
+
+	(void)a;
+	op.got = 0;
+	must(table_get(mm, &ty, 0, &tab));
+	horizons_read();
+	for (uint32_t i = 0; i < PROG_SLOTS; i++) {
+		uint32_t n = chain_read(mm, &ty, tab, i, recs), from = n;
+		for (uint32_t k = n; k-- > 1;) {
+			uint64_t t = retired_at(mm, recs, k);
+			if (!t || t > ret.min_horizon)
+				break;
+			from = k;
+		}
+		if (from == n)
+			continue;
+		must(mm_ref_store(mm, recs[from - 1], R_PREV, 0));
+		for (uint32_t k = from; k < n; k++)
+			version_free(mm, tab, recs[k]);
+		op.got += n - from;
+	}
+}
+
+/* Unseal here every retired version at or before `through` (no run here
+ * began before it: prog.h), then say so in our next beat. */
+static void unseal_through(uint64_t through)
+{
+	struct dsm_node *n = dsmenv_node();
+
+	for (uint32_t i = 0; i < ret.n; i++)
+		if (ret.v[i].retired_t <= through && dsm_code_seg(n, ret.v[i].first)) {
+			dsm_code_unseal(n, ret.v[i].first);
+			col.info.unsealed++;
+		}
+	if (through > col.unsealed_through)
+		col.unsealed_through = through;
+}
+
+void prog_collect_tick(void)
+{
+	static char err[96];
+	uint64_t oldest = ~0ull;
+
+	if (!objheap_mm() || !col.ready)
+		return;
+	op.err = err, op.errlen = sizeof(err);
+	if (run_body_snapshot(retired_body, 0) < 0)
+		return;
+	unseal_through(horizon_below(dsmenv_node()->txn.commit_t));
+	for (uint32_t i = 0; i < ret.n; i++)
+		oldest = ret.v[i].retired_t < oldest ? ret.v[i].retired_t : oldest;
+	col.info.waiting = ret.n;
+	col.info.horizon = prog_horizon();
+	col.info.cluster_horizon = ret.min_horizon;
+	col.info.blocking_node = ret.min_node;
+	if (!ret.n || oldest > ret.min_horizon)
+		return;
+	if (run_body(collect_body) < 0) {
+		col.info.errors++;
+		return;
+	}
+	col.info.collected_here += op.got;
+}
+
+const struct prog_gc_info *prog_gc(void)
+{
+	return &col.info;
 }

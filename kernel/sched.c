@@ -33,6 +33,16 @@ static void beat_body(void *a)
 	b->beats++;
 	b->gtime = dsmenv_node()->gtime;
 	b->uptime_ms = time_us() / 1000u;
+	b->prog_horizon = prog_horizon();
+}
+
+int sched_beat(void)
+{
+	int r = txrun(beat_body, 0);
+
+	if (r == 0)
+		prog_beat_committed();
+	return r;
 }
 
 static const struct kobj_seed builtins[] = {
@@ -78,12 +88,13 @@ static void tasks_read(int snap)
 	int r;
 
 	refreshed_at = time_ticks;
-	if (!sched_can_run())
+	if (!sched_can_run() || !prog_ready())
 		return;
 	r = snap ? kobj_read_snapshot(KOBJ_TASKS, fresh, NELEM(fresh), &n)
 		 : kobj_read(KOBJ_TASKS, fresh, NELEM(fresh), &n);
 	if (r != 0 || n == 0)
 		return;
+	prog_cache_viewed(PROG_CACHE_TASKS, dsmenv_node()->txn.commit_t);
 	memcpy(old, tasks, sizeof(old));
 	for (uint32_t i = 0; i < n; i++) {
 		task_set(&tasks[i], &fresh[i]);
@@ -144,6 +155,8 @@ static int task_run(struct sched_task *t)
 {
 	static char err[160];
 
+	if (t->body == beat_body)
+		return sched_beat();
 	if (kobj_kernel_code(t->e.code))
 		return txrun(t->body, 0);
 	if (!kobj_code_ok(t->e.code))
@@ -160,8 +173,10 @@ void sched_poll(void)
 {
 	if (!sched_can_run())
 		return;
-	if (time_ticks - refreshed_at >= KOBJ_REFRESH_TICKS)
+	if (time_ticks - refreshed_at >= KOBJ_REFRESH_TICKS) {
 		tasks_read(1);
+		prog_collect_tick();
+	}
 	for (uint32_t i = 0; i < ntasks; i++) {
 		struct sched_task *t = &tasks[i];
 		if ((int32_t)(time_ticks - t->next) < 0)

@@ -21,6 +21,7 @@ struct sched_beat {
 	uint32_t beats;
 	uint64_t gtime;          /* the node's global time when it beat */
 	uint64_t uptime_ms;
+	uint64_t prog_horizon;   /* kernel/prog.h: the oldest view it may run programs from */
 };
 #define SCHED_BEAT_OF(n) ((volatile struct sched_beat *)HEAP_PAGE_VA(HEAP_PG_BEAT + (n)))
 
@@ -35,6 +36,8 @@ struct sched_task {
 };
 
 void sched_init(void);
+/* One heartbeat now (a transaction): 0, or txrun's error. */
+int sched_beat(void);
 void sched_poll(void);
 /* This node's tasks; *heap: 1 if read from the heap's table, 0: the builtins. */
 const struct sched_task *sched_tasks(uint32_t *ntasks, int *heap);

@@ -49,6 +49,7 @@
 #define STB_LOCAL       0
 #define STB_GLOBAL      1
 #define STB_WEAK        2
+#define STT_FUNC        2
 #define STT_SECTION     3
 #define STT_TLS         6
 #define STV_INTERNAL    1
@@ -446,7 +447,28 @@ static int sym_locate(struct elf *f, struct prog_plan *plan, struct layout *l, u
 	return 0;
 }
 
-/* 3. Every symbol: its name, where it is; the undefined and the exported lists; main. */
+/* A function of the text region into plan->funcs, if its name fits and there is room. */
+static void list_func(struct prog_plan *plan, const char *name, const struct sym *s,
+		      uint8_t where, uint32_t off)
+{
+	uint32_t n = 0;
+
+	if (s->type != STT_FUNC || where != PROG_TEXT || !name[0])
+		return;
+	while (name[n] && n < PROG_NAME_MAX)
+		n++;
+	if (n == PROG_NAME_MAX || plan->nfuncs == PROG_FUNCS_MAX) {
+		plan->funcs_dropped++;
+		return;
+	}
+	struct prog_symbol *f = &plan->funcs[plan->nfuncs++];
+	__builtin_memcpy(f->name, name, n + 1);
+	f->where = PROG_TEXT;
+	f->weak = s->bind == STB_WEAK;
+	f->off = off;
+}
+
+/* 3. Every symbol: its name, where it is; the undefined, exported and function lists; main. */
 static int plan_symbols(struct elf *f, struct prog_plan *plan, struct layout *l)
 {
 	struct sym s;
@@ -463,6 +485,7 @@ static int plan_symbols(struct elf *f, struct prog_plan *plan, struct layout *l)
 		if (sym_locate(f, plan, l, i, &s, name) < 0)
 			return -1;
 		uint8_t where = plan->sym_where[i];
+		list_func(plan, name, &s, where, plan->sym_off[i]);
 		if (s.bind == STB_LOCAL || (where != PROG_TEXT && where != PROG_DATA) ||
 		    s.vis == STV_HIDDEN || s.vis == STV_INTERNAL)
 			continue;

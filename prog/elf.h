@@ -43,6 +43,10 @@
  * region, of default or protected visibility, is listed in plan->exports
  * (a program used as a library exports them); every undefined one in
  * plan->undef. An undefined weak symbol the callback cannot resolve is 0.
+ * plan->funcs names the functions of the text region (STT_FUNC, local ones
+ * included, names shorter than PROG_NAME_MAX, the first PROG_FUNCS_MAX; more
+ * are not refused, plan->funcs_dropped counts them): the kernel maps a
+ * registered command of one version to the same-named one of the next.
  *
  * Limits (a larger object is refused, not truncated):
  */
@@ -58,6 +62,7 @@
 #define PROG_SYMBOLS_MAX   512u         /* symbol table entries, the null one included */
 #define PROG_UNDEF_MAX     64u          /* undefined symbols */
 #define PROG_EXPORTS_MAX   64u          /* defined global symbols */
+#define PROG_FUNCS_MAX     96u          /* functions plan->funcs names */
 #define PROG_NAME_MAX      40u          /* bytes of a global symbol's name, its NUL included */
 #define PROG_ALIGN_MAX     4096u        /* largest section or COMMON alignment */
 #define PROG_REGION_MAX    (16u << 20)  /* bytes of the text or the data region */
@@ -81,7 +86,7 @@ struct prog_symbol {
 	uint32_t off;            /* exports: offset in its region */
 };
 
-/* What plan found; link's input. About 9 KiB: not for a small stack. */
+/* What plan found; link's input. About 13 KiB: not for a small stack. */
 struct prog_plan {
 	uint32_t magic;          /* PROG_PLAN_MAGIC once plan succeeded */
 	uint32_t obj_len, obj_hash;  /* the object plan checked; link refuses another */
@@ -92,6 +97,8 @@ struct prog_plan {
 	uint32_t nundef, nexports;
 	struct prog_symbol undef[PROG_UNDEF_MAX];
 	struct prog_symbol exports[PROG_EXPORTS_MAX];
+	uint32_t nfuncs, funcs_dropped;
+	struct prog_symbol funcs[PROG_FUNCS_MAX];  /* where: PROG_TEXT */
 	/* For link: where each section and each symbol went. */
 	uint32_t nsections, nsymbols, symtab;
 	uint8_t sec_where[PROG_SECTIONS_MAX];

@@ -99,6 +99,10 @@ static int upload_end(const char *crc_hex)
 		"%s, published at %llu\n", p.name, p.version, p.text_pages, p.text_bytes,
 		0x80000000u + p.text_page * 4096u, p.data_bytes, p.main_va ? "main" : "a library",
 		p.published_t);
+	if (p.entries_moved || p.entries_removed)
+		kprintf("commands and tasks of version %u: %u now call version %u, %u removed (no "
+			"function of that name)\n", p.version - 1u, p.entries_moved, p.version,
+			p.entries_removed);
 	return 0;
 }
 
@@ -127,6 +131,20 @@ int progcmd_run(int argc, char **argv)
 	return 0;
 }
 
+/* What the collection of replaced versions did (kernel/prog.h). */
+static void gc_line(void)
+{
+	const struct prog_gc_info *g = prog_gc();
+
+	kprintf("old versions: %u waiting, %u collected (%u code pages freed), this node: horizon "
+		"%llu, %u unsealed, %u collected", g->waiting, g->collected, g->pages_freed,
+		g->horizon, g->unsealed, g->collected_here);
+	if (g->waiting && g->cluster_horizon != ~0ull)
+		kprintf("; the lowest horizon is node %u's, %llu", g->blocking_node,
+			g->cluster_horizon);
+	kprintf("\n");
+}
+
 int progcmd_programs(int argc, char **argv)
 {
 	static struct prog_info v[PROG_SLOTS];
@@ -143,5 +161,6 @@ int progcmd_programs(int argc, char **argv)
 			v[i].name, v[i].version, v[i].obj_bytes, v[i].text_bytes, v[i].data_bytes,
 			v[i].installer, v[i].install_t, v[i].main_va ? "main" : "library");
 	kprintf("programs %u\n", n);
+	gc_line();
 	return 0;
 }

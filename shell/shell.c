@@ -262,12 +262,13 @@ static void table_read(int snap)
 	int r;
 
 	tab.refreshed_at = time_ticks;
-	if (!sched_can_run())
+	if (!sched_can_run() || !prog_ready())
 		return;
 	r = snap ? kobj_read_snapshot(KOBJ_CMDS, fresh, NELEM(fresh), &n)
 		 : kobj_read(KOBJ_CMDS, fresh, NELEM(fresh), &n);
 	if (r != 0 || n == 0)
 		return;
+	prog_cache_viewed(PROG_CACHE_CMDS, dsmenv_node()->txn.commit_t);
 	memcpy(table, fresh, n * sizeof(table[0]));
 	tab.n = n;
 	tab.from_heap = 1;

@@ -338,6 +338,8 @@ TEST(prog_elf_hello)
 	CHECK(plan.nundef == 2 && in_plan(&plan, "printf", true) &&
 	      in_plan(&plan, "plx_node_id", true));
 	CHECK(plan.nexports == 1 && export_of(&plan, "main")->where == PROG_TEXT);
+	CHECK(plan.nfuncs == 1 && plan.funcs_dropped == 0 && !strcmp(plan.funcs[0].name, "main") &&
+	      plan.funcs[0].where == PROG_TEXT && plan.funcs[0].off == plan.main_off);
 	CHECK(plan.data_size == 0 && plan.text_size > 0 && plan.text_align == 16);
 	CHECK(plan.sec_where[section_find(&o, ".eh_frame", NULL)] == PROG_NONE);
 	CHECK(plan.sec_where[section_find(&o, ".rodata.str1.1", NULL)] == PROG_TEXT);
