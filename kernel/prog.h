@@ -76,7 +76,7 @@
 #define PROG_UPLOAD_MAX   (256u * 1024u)       /* bytes of an object being uploaded */
 #define PROG_FREE_MAX     32u        /* free extents of the code area the table keeps */
 #define PROG_PINS_MAX     4u         /* program runs in progress on one node */
-#define PROG_RETIRED_MAX  64u        /* retired versions one tick looks at */
+#define PROG_RETIRED_MAX  (PROG_SLOTS * PROG_VERSIONS_MAX) /* retired versions a tick lists: all */
 
 enum prog_cache { PROG_CACHE_CMDS = 0, PROG_CACHE_TASKS = 1, PROG_CACHES = 2 };
 
